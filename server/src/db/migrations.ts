@@ -1,0 +1,60 @@
+import { readdir, readFile } from 'node:fs/promises';
+import path from 'node:path';
+import type { MigrationList } from '@prisma/schema-engine-wasm';
+import { openSchemaEngine } from './schema-engine';
+
+export const prismaDir = path.resolve(__dirname, '../../../prisma');
+const migrationsDir = path.join(prismaDir, 'migrations');
+const noFilters = { externalTables: [], externalEnums: [] };
+
+async function readDatamodel() {
+  const file = path.join(prismaDir, 'schema.prisma');
+  return { path: file, content: await readFile(file, 'utf8') };
+}
+
+async function readMigrations(): Promise<MigrationList> {
+  const names = (await readdir(migrationsDir, { withFileTypes: true }).catch(() => []))
+    .filter((entry) => entry.isDirectory())
+    .map((entry) => entry.name)
+    .sort();
+  const lockPath = path.join(migrationsDir, 'migration_lock.toml');
+  return {
+    baseDir: migrationsDir,
+    lockfile: { path: 'migration_lock.toml', content: await readFile(lockPath, 'utf8').catch(() => null) },
+    shadowDbInitScript: '',
+    migrationDirectories: await Promise.all(
+      names.map(async (name) => ({
+        path: name,
+        migrationFile: {
+          path: 'migration.sql',
+          content: { tag: 'ok' as const, value: await readFile(path.join(migrationsDir, name, 'migration.sql'), 'utf8') },
+        },
+      })),
+    ),
+  };
+}
+
+/** What `prisma migrate deploy` does: applies pending migrations and records them in `_prisma_migrations`. */
+export async function applyMigrations(databaseUrl: string): Promise<string[]> {
+  const engine = await openSchemaEngine(databaseUrl, await readDatamodel());
+  try {
+    const { appliedMigrationNames } = await engine.applyMigrations({ migrationsList: await readMigrations(), filters: noFilters });
+    return appliedMigrationNames;
+  } finally {
+    engine.free();
+  }
+}
+
+/** The SQL that takes a database at `databaseUrl` (with every migration applied) to the current schema. */
+export async function diffToSchema(databaseUrl: string): Promise<string> {
+  const datamodel = await readDatamodel();
+  const engine = await openSchemaEngine(databaseUrl, datamodel);
+  try {
+    const migrations = await readMigrations();
+    const from = migrations.migrationDirectories.length === 0 ? { tag: 'empty' as const } : { tag: 'url' as const, url: databaseUrl };
+    const result = await engine.diff({ from, to: { tag: 'schemaDatamodel', files: [datamodel] }, script: true, exitCode: null, filters: noFilters });
+    return result.stdout ?? '';
+  } finally {
+    engine.free();
+  }
+}
