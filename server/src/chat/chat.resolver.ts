@@ -1,0 +1,51 @@
+import { Arg, Ctx, ID, Int, Mutation, Query, Resolver, Root, Subscription } from 'type-graphql';
+import { type Context, requireViewer } from '../context';
+import { userMessagesTopic } from './chat.topics';
+import type { MessageDto } from './message.dto';
+import { MessagePage } from './message-page.type';
+import { MessageType } from './message.type';
+
+@Resolver(() => MessageType)
+export class ChatResolver {
+  @Query(() => MessagePage, { description: 'History with one user, newest last; page back with `before` (a message id).' })
+  conversation(
+    @Arg('withUserId', () => ID) withUserId: string,
+    @Arg('before', () => ID, { nullable: true }) before: string | null,
+    @Arg('limit', () => Int, { nullable: true, description: '1 to 200, default 50.' }) limit: number | null,
+    @Ctx() ctx: Context,
+  ) {
+    return ctx.services.chat.conversation(requireViewer(ctx), withUserId, before, limit);
+  }
+
+  @Query(() => [MessageType], { description: 'Messages sent to me that I have not read, oldest first.' })
+  unread(@Ctx() ctx: Context) {
+    return ctx.services.chat.unread(requireViewer(ctx));
+  }
+
+  @Mutation(() => MessageType, { description: 'Idempotent per clientId: a retry returns the stored message.' })
+  async sendMessage(
+    @Arg('toUserId', () => ID) toUserId: string,
+    @Arg('body', () => String) body: string,
+    @Arg('clientId', () => String, { nullable: true }) clientId: string | null,
+    @Ctx() ctx: Context,
+  ) {
+    const { message } = await ctx.services.chat.send(requireViewer(ctx), { toUserId, body, clientId });
+    return message;
+  }
+
+  @Mutation(() => Int, { description: 'Marks messages sent to me as read; returns how many changed.' })
+  markRead(@Arg('messageIds', () => [ID]) messageIds: string[], @Ctx() ctx: Context) {
+    return ctx.services.chat.markRead(requireViewer(ctx), messageIds);
+  }
+
+  @Subscription(() => MessageType, {
+    description: 'Messages to me, and those I send (for my other tabs).',
+    subscribe: ({ context }) => {
+      const ctx = context as Context;
+      return ctx.services.pubsub.iterate<MessageDto>(userMessagesTopic(requireViewer(ctx).id));
+    },
+  })
+  messageReceived(@Root() message: MessageDto) {
+    return message;
+  }
+}

@@ -1,0 +1,110 @@
+import type { Viewer } from '../context';
+import { type Db, isUniqueViolation } from '../db/client';
+import { badInput, notFound } from '../errors';
+import { parseId } from '../ids';
+import type { PubSub } from '../pubsub';
+import { userMessagesTopic } from './chat.topics';
+import { type MessageDto, toMessageDto, withUsers } from './message.dto';
+
+export interface SendInput {
+  toUserId: string;
+  body: string;
+  clientId?: string | null;
+}
+
+const MAX_CLIENT_ID = 64;
+const MAX_PAGE = 200;
+
+export class ChatService {
+  constructor(
+    private readonly db: Db,
+    private readonly pubsub: PubSub,
+    private readonly maxChars: number,
+  ) {}
+
+  /**
+   * Stores the message, then publishes it to both sides. A retry with the same clientId returns the
+   * stored message instead of a duplicate.
+   */
+  async send(viewer: Viewer, input: SendInput): Promise<{ message: MessageDto; created: boolean }> {
+    const toId = parseId(input.toUserId, 'toUserId');
+    const body = input.body.trim();
+    if (!body) throw badInput('The message is empty.', 'body');
+    if (input.body.length > this.maxChars) throw badInput(`The message is longer than ${this.maxChars} characters.`, 'body');
+    const clientId = input.clientId ?? null;
+    if (clientId !== null && (clientId.length === 0 || clientId.length > MAX_CLIENT_ID)) {
+      throw badInput(`clientId must be 1 to ${MAX_CLIENT_ID} characters.`, 'clientId');
+    }
+    if (clientId) {
+      const existing = await this.findByClientId(viewer.id, clientId);
+      if (existing) return { message: existing, created: false };
+    }
+    if (toId === viewer.id) throw badInput('You cannot message yourself.', 'toUserId');
+    if (!(await this.db.user.findUnique({ where: { id: toId }, select: { id: true } }))) throw notFound('No such user.');
+
+    let message: MessageDto;
+    try {
+      message = toMessageDto(await this.db.message.create({ data: { fromId: viewer.id, toId, body: input.body, clientId }, include: withUsers }));
+    } catch (error) {
+      const existing = clientId && isUniqueViolation(error) ? await this.findByClientId(viewer.id, clientId) : null;
+      if (existing) return { message: existing, created: false };
+      throw error;
+    }
+    await this.publish(message);
+    return { message, created: true };
+  }
+
+  /** Publishes a stored message to its recipient and to the sender's other connections. */
+  async publish(message: MessageDto): Promise<void> {
+    await Promise.all([this.pubsub.publish(userMessagesTopic(message.to.id), message), this.pubsub.publish(userMessagesTopic(message.from.id), message)]);
+  }
+
+  async conversation(viewer: Viewer, withUserId: string, before?: string | null, limit?: number | null) {
+    const otherId = parseId(withUserId, 'withUserId');
+    const take = limit ?? 50;
+    if (!Number.isInteger(take) || take < 1 || take > MAX_PAGE) throw badInput(`limit must be 1 to ${MAX_PAGE}.`, 'limit');
+    const between = {
+      OR: [
+        { fromId: viewer.id, toId: otherId },
+        { fromId: otherId, toId: viewer.id },
+      ],
+    };
+    let beforeSeq: bigint | undefined;
+    if (before) {
+      const anchor = await this.db.message.findFirst({ where: { id: parseId(before, 'before'), ...between }, select: { seq: true } });
+      if (!anchor) throw badInput('before is not a message of this conversation.', 'before');
+      beforeSeq = anchor.seq;
+    }
+    const rows = await this.db.message.findMany({
+      where: { ...between, ...(beforeSeq !== undefined ? { seq: { lt: beforeSeq } } : {}) },
+      orderBy: { seq: 'desc' },
+      take: take + 1,
+      include: withUsers,
+    });
+    return { messages: rows.slice(0, take).reverse().map(toMessageDto), hasMore: rows.length > take };
+  }
+
+  async unread(viewer: Viewer): Promise<MessageDto[]> {
+    const rows = await this.db.message.findMany({
+      where: { toId: viewer.id, readAt: null },
+      orderBy: { seq: 'asc' },
+      take: 1000,
+      include: withUsers,
+    });
+    return rows.map(toMessageDto);
+  }
+
+  /** Marks messages sent to the viewer as read; returns how many changed. */
+  async markRead(viewer: Viewer, messageIds: string[]): Promise<number> {
+    if (messageIds.length > 1000) throw badInput('At most 1000 ids at once.', 'messageIds');
+    const ids = messageIds.map((id) => parseId(id, 'messageIds'));
+    if (!ids.length) return 0;
+    const { count } = await this.db.message.updateMany({ where: { id: { in: ids }, toId: viewer.id, readAt: null }, data: { readAt: new Date() } });
+    return count;
+  }
+
+  private async findByClientId(fromId: string, clientId: string) {
+    const row = await this.db.message.findUnique({ where: { fromId_clientId: { fromId, clientId } }, include: withUsers });
+    return row ? toMessageDto(row) : null;
+  }
+}

@@ -1,0 +1,101 @@
+import { existsSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import path from 'node:path';
+import { ApolloServer } from '@apollo/server';
+import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
+import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
+import { expressMiddleware } from '@as-integrations/express5';
+import cors from 'cors';
+import express, { type ErrorRequestHandler } from 'express';
+import type { GraphQLSchema } from 'graphql';
+import type { Context } from '../context';
+import type { Services } from '../services';
+import { createContext } from './context-factory';
+import { createFormatError } from './format-error';
+import { readiness } from './readiness';
+import { validationRules } from './validation-rules';
+import { attachWebSocket } from './websocket';
+
+export interface RunningServer {
+  server: Server;
+  url: string;
+  close(): Promise<void>;
+}
+
+/** A JSON body the GraphQL clients understand, for errors raised before GraphQL runs. */
+const bodyErrors: ErrorRequestHandler = (error: { type?: string; status?: number }, _req, res, next) => {
+  if (error.type === 'entity.too.large') {
+    res.status(413).json({ errors: [{ message: 'The request is too large.', extensions: { code: 'PAYLOAD_TOO_LARGE' } }] });
+  } else if (error.type === 'entity.parse.failed') {
+    res.status(400).json({ errors: [{ message: 'The request body is not valid JSON.', extensions: { code: 'BAD_REQUEST' } }] });
+  } else {
+    next(error);
+  }
+};
+
+export async function startHttpServer(services: Services, schema: GraphQLSchema): Promise<RunningServer> {
+  const { config, log } = services;
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('trust proxy', config.TRUST_PROXY);
+  const server = createServer(app);
+  const ws = await attachWebSocket(server, schema, services);
+
+  const apollo = new ApolloServer<Context>({
+    schema,
+    introspection: config.GRAPHQL_INTROSPECTION,
+    csrfPrevention: true,
+    includeStacktraceInErrorResponses: false,
+    validationRules: validationRules(config.MAX_QUERY_DEPTH),
+    formatError: createFormatError(log),
+    plugins: [ApolloServerPluginDrainHttpServer({ httpServer: server }), ApolloServerPluginLandingPageDisabled()],
+  });
+  await apollo.start();
+
+  const webDist = config.WEB_DIST_DIR;
+  const ide = path.join(webDist, 'graphiql.html');
+  app.get('/healthz', (_req, res) => {
+    res.json({ status: 'ok' });
+  });
+  app.get('/readyz', async (_req, res) => {
+    const report = await readiness(services);
+    res.status(report.ready ? 200 : 503).json(report);
+  });
+  app.get('/graphql', (req, res, next) => {
+    // Browsers (which prefer HTML) get the IDE; API clients fall through to Apollo.
+    if (req.accepts(['application/json', 'text/html']) !== 'text/html' || 'query' in req.query) return next();
+    if (existsSync(ide)) return res.sendFile(ide);
+    res.status(503).type('text').send('The GraphQL IDE is not built: run `npm run build`.');
+  });
+  app.use(
+    '/graphql',
+    cors(config.FRONTEND_URL ? { origin: config.FRONTEND_URL, credentials: true } : { origin: false }),
+    express.json({ limit: config.MAX_REQUEST_BYTES }),
+    bodyErrors,
+    expressMiddleware(apollo, {
+      context: async ({ req }) => createContext(services, await services.tokens.verifyHeader(req.headers.authorization), req.ip ?? ''),
+    }),
+  );
+  app.use(express.static(webDist, { index: false, maxAge: '1h' }));
+  app.get('/{*path}', (req, res, next) => {
+    const index = path.join(webDist, 'index.html');
+    if (!req.accepts('html') || !existsSync(index)) return next();
+    res.setHeader('Cache-Control', 'no-cache');
+    res.sendFile(index);
+  });
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(config.PORT, config.HOST, resolve);
+  });
+  const address = server.address();
+  const port = typeof address === 'object' && address ? address.port : config.PORT;
+  return {
+    server,
+    url: `http://${config.HOST === '0.0.0.0' ? 'localhost' : config.HOST}:${port}`,
+    async close() {
+      await ws.close();
+      await apollo.stop();
+    },
+  };
+}

@@ -1,0 +1,76 @@
+import { randomUUID } from 'node:crypto';
+import type { Server } from 'node:http';
+import { type GraphQLSchema, specifiedRules, validate } from 'graphql';
+import { useServer } from 'graphql-ws/use/ws';
+import { WebSocketServer } from 'ws';
+import { REVOCATIONS_TOPIC, type Revocation } from '../auth/revocations';
+import type { Viewer } from '../context';
+import { unauthenticated } from '../errors';
+import type { Services } from '../services';
+import { createContext } from './context-factory';
+import { validationRules } from './validation-rules';
+
+type ConnectionState = {
+  connId?: string;
+  viewer?: Viewer;
+  token?: string;
+};
+
+/** Close codes the web client treats as "logged out": do not reconnect with this token. */
+export const CLOSE_SESSION_ENDED = 4401;
+
+/** graphql-ws on the HTTP server's port and path; presence follows each authenticated socket. */
+export async function attachWebSocket(httpServer: Server, schema: GraphQLSchema, services: Services) {
+  const { config, tokens, presence, log } = services;
+  const wss = new WebSocketServer({ server: httpServer, path: '/graphql', maxPayload: config.MAX_REQUEST_BYTES });
+  const rules = [...specifiedRules, ...validationRules(config.MAX_QUERY_DEPTH)];
+  // Dead peers miss a pong and are dropped, well within the presence timeout.
+  const keepAlive = Math.max(1000, Math.floor((config.PRESENCE_TIMEOUT_SECONDS * 1000) / 2));
+
+  const disposable = useServer<Record<string, unknown>, ConnectionState>(
+    {
+      schema,
+      validate: (s, document) => validate(s, document, rules),
+      onConnect: async (ctx) => {
+        const token = ctx.connectionParams?.authorization;
+        const viewer = await tokens.verifyHeader(token);
+        if (!viewer) return false;
+        const connId = randomUUID();
+        Object.assign(ctx.extra, { connId, viewer, token });
+        await presence.connect({
+          connId,
+          userId: viewer.id,
+          jti: viewer.jti,
+          connectedAt: new Date(),
+          close: (code, reason) => ctx.extra.socket.close(code, reason),
+        });
+        return true;
+      },
+      onSubscribe: async (ctx) => {
+        // A token revoked in another process closes this socket, but check on each operation too.
+        if (await tokens.verifyHeader(ctx.extra.token)) return;
+        ctx.extra.socket.close(CLOSE_SESSION_ENDED, 'Session ended');
+        return [unauthenticated('Your session has ended.')];
+      },
+      context: (ctx) => createContext(services, ctx.extra.viewer ?? null, ctx.extra.request.socket.remoteAddress ?? ''),
+      onClose: async (ctx) => {
+        if (ctx.extra.connId) await presence.disconnect(ctx.extra.connId).catch((err: unknown) => log.warn({ err }, 'presence disconnect failed'));
+      },
+    },
+    wss,
+    keepAlive,
+  );
+
+  const stopListening = await services.pubsub.listen<Revocation>(REVOCATIONS_TOPIC, (revocation) => {
+    for (const connection of services.connections.matching(revocation)) connection.close(CLOSE_SESSION_ENDED, 'Session ended');
+  });
+
+  return {
+    wss,
+    async close() {
+      stopListening();
+      for (const client of wss.clients) client.close(1012, 'Server restarting');
+      await disposable.dispose();
+    },
+  };
+}

@@ -1,0 +1,1 @@
+export const PRESENCE_TOPIC = 'presence:changed';
