@@ -1,0 +1,132 @@
+import type { ApolloCache } from '@apollo/client';
+import { useQuery } from '@apollo/client/react';
+import { useMemo } from 'react';
+import { graphql } from '../gql';
+import type { MessageFieldsFragment } from '../gql/graphql';
+import { formatLastSeen } from '../lib/time';
+
+export const ContactsQuery = graphql(`
+  query Contacts {
+    contacts {
+      id
+      username
+      online
+      isBot
+      lastSeenAt
+      role
+    }
+  }
+`);
+
+export const UnreadQuery = graphql(`
+  query Unread {
+    unread {
+      ...MessageFields
+    }
+  }
+`);
+
+/** A message to me arrived live: count it until someone marks it read. */
+export function addUnread(cache: ApolloCache, message: MessageFieldsFragment): void {
+  cache.updateQuery({ query: UnreadQuery }, (data) => {
+    if (!data || data.unread.some((m) => m.id === message.id)) return undefined;
+    return { unread: [...data.unread, message] };
+  });
+}
+
+export function removeUnread(cache: ApolloCache, ids: readonly string[]): void {
+  const gone = new Set(ids);
+  cache.updateQuery({ query: UnreadQuery }, (data) => {
+    if (!data?.unread.some((m) => gone.has(m.id))) return undefined;
+    return { unread: data.unread.filter((m) => !gone.has(m.id)) };
+  });
+}
+
+export type Contact = NonNullable<ReturnType<typeof useContacts>['contacts']>[number];
+
+export function useContacts() {
+  const { data, loading, error } = useQuery(ContactsQuery);
+  return { contacts: data?.contacts, loading, error };
+}
+
+interface ContactListProps {
+  meId: string;
+  openIds: readonly string[];
+  onOpen(contact: Contact): void;
+}
+
+export function ContactList({ meId, openIds, onOpen }: ContactListProps) {
+  const { contacts, loading, error } = useContacts();
+  const { data: unreadData } = useQuery(UnreadQuery);
+
+  const unreadBy = useMemo(() => {
+    const counts = new Map<string, number>();
+    for (const message of unreadData?.unread ?? []) {
+      if (message.to.id !== meId || message.readAt) continue;
+      counts.set(message.from.id, (counts.get(message.from.id) ?? 0) + 1);
+    }
+    return counts;
+  }, [unreadData, meId]);
+
+  const sorted = useMemo(
+    () =>
+      [...(contacts ?? [])]
+        .filter((c) => c.id !== meId)
+        .sort((a, b) => a.username.localeCompare(b.username, undefined, { sensitivity: 'base' })),
+    [contacts, meId],
+  );
+
+  const onlineCount = sorted.filter((c) => c.online).length;
+
+  return (
+    <nav className="contacts" aria-labelledby="contacts-title">
+      <h2 id="contacts-title">
+        Contacts <span className="muted small">{contacts ? `${onlineCount} online` : ''}</span>
+      </h2>
+      {loading && !contacts && <p className="muted">Loading contacts…</p>}
+      {error && !contacts && (
+        <p className="error" role="alert">
+          Could not load contacts.
+        </p>
+      )}
+      {contacts && sorted.length === 0 && <p className="muted">Nobody else is here yet.</p>}
+      <ul>
+        {sorted.map((contact) => {
+          const unread = unreadBy.get(contact.id) ?? 0;
+          const presence = contact.online ? 'online' : 'offline';
+          const label = `${contact.username}, ${presence}${unread ? `, ${unread} unread` : ''}`;
+          const isOpen = openIds.includes(contact.id);
+          return (
+            <li key={contact.id}>
+              <button
+                type="button"
+                className={`contact${isOpen ? ' open' : ''}`}
+                aria-label={label}
+                aria-pressed={isOpen}
+                data-online={contact.online ? 'true' : 'false'}
+                data-unread={unread}
+                title={contact.online ? 'Online' : formatLastSeen(contact.lastSeenAt)}
+                onClick={() => onOpen(contact)}
+              >
+                <span className="dot" data-online={contact.online ? 'true' : 'false'} aria-hidden="true" />
+                <span className="contact-name">
+                  {contact.username}
+                  {contact.isBot && <span className="tag">bot</span>}
+                  {contact.role === 'ADMIN' && <span className="tag">admin</span>}
+                  <span className="contact-sub muted small">
+                    {contact.online ? 'online' : formatLastSeen(contact.lastSeenAt)}
+                  </span>
+                </span>
+                {unread > 0 && (
+                  <span className="badge" aria-hidden="true">
+                    {unread > 99 ? '99+' : unread}
+                  </span>
+                )}
+              </button>
+            </li>
+          );
+        })}
+      </ul>
+    </nav>
+  );
+}

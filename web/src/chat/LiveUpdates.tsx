@@ -1,0 +1,86 @@
+import { useApolloClient, useSubscription } from '@apollo/client/react';
+import { useEffect, useRef } from 'react';
+import { graphql } from '../gql';
+import { useConnection } from '../session';
+import { addUnread } from './ContactList';
+import { appendToConversation } from './ConversationPane';
+import { useOutbox } from './useSendMessage';
+
+const MessageReceivedSubscription = graphql(`
+  subscription MessageReceived {
+    messageReceived {
+      ...MessageFields
+    }
+  }
+`);
+
+const PresenceChangedSubscription = graphql(`
+  subscription PresenceChanged {
+    presenceChanged {
+      online
+      at
+      user {
+        id
+        username
+      }
+    }
+  }
+`);
+
+/** Fires on every presence change, for views that cannot follow through the cache (the admin panel). */
+export const presenceEvents = new EventTarget();
+
+/**
+ * The two subscriptions of a signed-in client. They write into the Apollo
+ * cache, so every view (contacts, panes, badges) follows on its own.
+ */
+export function LiveUpdates({ meId }: { meId: string }) {
+  const client = useApolloClient();
+  const { confirm } = useOutbox();
+  const { generation } = useConnection();
+  const lastPresenceAt = useRef(new Map<string, number>());
+
+  useSubscription(MessageReceivedSubscription, {
+    ignoreResults: true,
+    onData: ({ data }) => {
+      const message = data.data?.messageReceived;
+      if (!message) return;
+      appendToConversation(client.cache, message, meId);
+      if (message.to.id === meId && message.from.id !== meId && !message.readAt) addUnread(client.cache, message);
+      // Sent by me (this tab or another): the server has it, so it leaves the outbox.
+      if (message.from.id === meId && message.clientId) confirm([message.clientId]);
+    },
+  });
+
+  useSubscription(PresenceChangedSubscription, {
+    ignoreResults: true,
+    onData: ({ data }) => {
+      const event = data.data?.presenceChanged;
+      if (!event) return;
+      const at = Date.parse(event.at) || Date.now();
+      const seen = lastPresenceAt.current.get(event.user.id);
+      if (seen !== undefined && seen > at) return; // older than what we know
+      lastPresenceAt.current.set(event.user.id, at);
+      const id = client.cache.identify({ __typename: 'User', id: event.user.id });
+      if (!id) return;
+      const known = client.cache.modify({
+        id,
+        fields: {
+          online: () => event.online,
+          lastSeenAt: (previous) => (event.online ? previous : event.at),
+        },
+      });
+      // Someone new (just signed up): load the contact list again.
+      if (!known && event.user.id !== meId) void client.refetchQueries({ include: ['Contacts'] });
+      presenceEvents.dispatchEvent(new Event('change'));
+    },
+  });
+
+  // Back after a disconnect: catch up with what the subscriptions missed.
+  const firstGeneration = useRef(generation);
+  useEffect(() => {
+    if (generation > firstGeneration.current && generation > 1) void client.refetchObservableQueries();
+  }, [generation, client]);
+
+  return null;
+}
