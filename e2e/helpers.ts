@@ -1,0 +1,81 @@
+import { type APIRequestContext, expect, type Locator, type Page } from '@playwright/test';
+
+export const users = {
+  alice: { username: 'alice', password: 'wonderland' },
+  bob: { username: 'bob', password: 'bob-the-builder' },
+  carol: { username: 'carol', password: 'christmas-carol' },
+  admin: { username: 'admin', password: 'admin-password' },
+} as const;
+
+export type DemoUser = (typeof users)[keyof typeof users];
+
+/** Screenshots of the main screens, refreshed on every run. */
+export function screenshotPath(name: string): string {
+  return `e2e/screenshots/${name}.png`;
+}
+
+/** Open the app and log in through the form, the way a person would. */
+export async function logIn(page: Page, user: DemoUser): Promise<void> {
+  await page.goto('/');
+  await page.getByLabel('Username').fill(user.username);
+  await page.getByLabel('Password').fill(user.password);
+  await page.getByRole('button', { name: 'Log in' }).click();
+  await expect(page.getByText(`Signed in as ${user.username}`)).toBeVisible();
+  await expect(page.getByRole('status').filter({ hasText: 'Connected' })).toBeVisible();
+}
+
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+/** A person in the contact list (its accessible name is "bob, online" / "bob, offline, 2 unread"). */
+export function contact(page: Page, username: string): Locator {
+  return page
+    .getByRole('navigation', { name: /Contacts/ })
+    .getByRole('button', { name: new RegExp(`^${escapeRegExp(username)}, `) });
+}
+
+/** The open conversation with someone. */
+export function conversation(page: Page, username: string): Locator {
+  return page.getByRole('region', { name: username, exact: true });
+}
+
+export async function say(page: Page, to: string, text: string): Promise<void> {
+  const pane = conversation(page, to);
+  await pane.getByLabel(`Message to ${to}`).fill(text);
+  await pane.getByRole('button', { name: 'Send' }).click();
+}
+
+/** One message bubble (with its status line) in a conversation. */
+export function message(pane: Locator, text: string): Locator {
+  return pane.getByRole('listitem').filter({ hasText: text });
+}
+
+/** A token straight from the API, for tests that play a second client without a browser. */
+export async function apiLogin(request: APIRequestContext, user: DemoUser): Promise<{ token: string; id: string }> {
+  const response = await request.post('/graphql', {
+    headers: { 'content-type': 'application/json' },
+    data: {
+      query: 'mutation ($u: String!, $p: String!) { login(username: $u, password: $p) { token user { id } } }',
+      variables: { u: user.username, p: user.password },
+    },
+  });
+  expect(response.ok()).toBeTruthy();
+  const body = await response.json();
+  return { token: body.data.login.token, id: body.data.login.user.id };
+}
+
+export async function apiCall<T = unknown>(
+  request: APIRequestContext,
+  token: string,
+  query: string,
+  variables: Record<string, unknown> = {},
+): Promise<T> {
+  const response = await request.post('/graphql', {
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+    data: { query, variables },
+  });
+  const body = await response.json();
+  expect(body.errors, JSON.stringify(body.errors)).toBeUndefined();
+  return body.data as T;
+}
