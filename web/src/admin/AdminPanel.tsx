@@ -82,7 +82,7 @@ export function AdminPanel({ meId }: { meId: string }) {
             <tr>
               <th scope="col">User</th>
               <th scope="col">Connections</th>
-              <th scope="col">Connected since</th>
+              <th scope="col">Connected at</th>
               <th scope="col">
                 <span className="visually-hidden">Actions</span>
               </th>
@@ -90,10 +90,7 @@ export function AdminPanel({ meId }: { meId: string }) {
           </thead>
           <tbody>
             {rows.map(({ user, connections }) => {
-              const since = connections
-                .map((c) => c.connectedAt)
-                .sort()
-                .at(0);
+              const sorted = [...connections].sort((a, b) => a.connectedAt.localeCompare(b.connectedAt));
               return (
                 <tr key={user.id}>
                   <th scope="row">
@@ -103,7 +100,15 @@ export function AdminPanel({ meId }: { meId: string }) {
                     {user.isBot && <span className="tag">bot</span>}
                   </th>
                   <td>{connections.length}</td>
-                  <td>{since ? formatMessageTime(since) : '–'}</td>
+                  <td>
+                    <ul className="connections">
+                      {sorted.map((c) => (
+                        <li key={c.id} title={`Connection ${c.id}`}>
+                          {formatMessageTime(c.connectedAt)}
+                        </li>
+                      ))}
+                    </ul>
+                  </td>
                   <td>
                     <button
                       type="button"

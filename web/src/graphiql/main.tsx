@@ -8,13 +8,16 @@ import { createParleyFetcher } from './fetcher';
 
 const DEFAULT_QUERY = `# Welcome to the Parley API.
 #
-# 1. Run "Login" below (the play button runs the operation under the cursor).
-# 2. Copy the token from the response into the Headers tab:
-#      {"Authorization": "Bearer <token>"}
-# 3. Run "Me", "Contacts", or start the "Messages" subscription; it goes over
-#    a WebSocket that sends the same token as connectionParams.authorization.
+# 1. Run "Login" (the play button offers each
+#    operation of this document).
+# 2. Put the token in the Headers tab below:
+#    {"Authorization": "Bearer <token>"}
+# 3. Run "Me" or "Contacts", or start the
+#    "Messages" subscription: its WebSocket sends
+#    the same token as connectionParams.
 #
-# Demo users: alice / wonderland, bob / bob-the-builder.
+# Demo users: alice / wonderland,
+#             bob / bob-the-builder
 
 mutation Login {
   login(username: "alice", password: "wonderland") {

@@ -1,0 +1,75 @@
+import { expect, test } from '@playwright/test';
+import { contact, logIn, screenshotPath, users } from './helpers';
+
+test('an admin sees who is online and ends a user’s sessions, which sends that user back to the login screen', async ({
+  browser,
+}) => {
+  const bobContext = await browser.newContext();
+  const bob = await bobContext.newPage();
+  await logIn(bob, users.bob);
+
+  const adminContext = await browser.newContext();
+  const admin = await adminContext.newPage();
+  await logIn(admin, users.admin);
+  await expect(contact(admin, 'bob')).toHaveAttribute('data-online', 'true');
+
+  // Regular users have no admin panel.
+  await expect(bob.getByRole('button', { name: 'Admin panel' })).toHaveCount(0);
+
+  await admin.getByRole('button', { name: 'Admin panel' }).click();
+  const panel = admin.getByRole('region', { name: /who is online/ });
+  const bobRow = panel.getByRole('row', { name: /bob/ });
+  await expect(bobRow).toBeVisible();
+  await expect(bobRow.getByRole('cell').first()).toHaveText('1');
+  await admin.screenshot({ path: screenshotPath('admin') });
+
+  await bobRow.getByRole('button', { name: 'End sessions of bob' }).click();
+  await expect(panel.getByRole('status')).toContainText('of bob');
+
+  // Bob is logged out everywhere and told why; admin sees him leave.
+  await expect(bob.getByRole('button', { name: 'Log in' })).toBeVisible({ timeout: 15_000 });
+  await expect(bob.getByText('Your session has ended')).toBeVisible();
+  await expect(contact(admin, 'bob')).toHaveAttribute('data-online', 'false', { timeout: 15_000 });
+  await expect(panel.getByRole('row', { name: /bob/ })).toHaveCount(0);
+
+  // He can log in again.
+  await logIn(bob, users.bob);
+
+  await bobContext.close();
+  await adminContext.close();
+});
+
+test('logging out ends the session and shows the login screen', async ({ browser }) => {
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  await logIn(page, users.carol);
+  await page.getByRole('button', { name: 'Log out' }).click();
+  await expect(page.getByRole('button', { name: 'Log in' })).toBeVisible();
+  await page.reload();
+  await expect(page.getByRole('button', { name: 'Log in' })).toBeVisible();
+  await context.close();
+});
+
+test('a new user signs up and lands in the chat', async ({ browser }) => {
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  const username = `dana_${Date.now().toString(36)}`;
+  await page.goto('/');
+  await page.getByLabel('Username').fill(username);
+  await page.getByLabel('Password').fill('short');
+  await page.getByRole('button', { name: 'Sign up' }).click();
+  await expect(page.getByRole('alert')).toContainText('8 to 128 characters');
+  await page.getByLabel('Password').fill('a-long-enough-password');
+  await page.getByRole('button', { name: 'Sign up' }).click();
+  await expect(page.getByText(`Signed in as ${username}`)).toBeVisible();
+  await expect(contact(page, 'alice')).toBeVisible();
+
+  // Wrong password: a clear message, still on the login screen.
+  await page.getByRole('button', { name: 'Log out' }).click();
+  await page.getByLabel('Username').fill('alice');
+  await page.getByLabel('Password').fill('not-the-password');
+  await page.getByRole('button', { name: 'Log in' }).click();
+  await expect(page.getByRole('alert')).toBeVisible();
+  await expect(page.getByRole('button', { name: 'Log in' })).toBeVisible();
+  await context.close();
+});
