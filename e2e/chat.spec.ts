@@ -1,5 +1,5 @@
 import { expect, test } from '@playwright/test';
-import { contact, conversation, logIn, message, say, screenshotPath, users } from './helpers';
+import { apiCall, apiLogin, contact, conversation, logIn, message, say, screenshotPath, users } from './helpers';
 
 test('alice and bob see each other come and go, chat live, and a message sent while bob is away waits for him', async ({
   browser,
@@ -85,4 +85,52 @@ test('alice and bob see each other come and go, chat live, and a message sent wh
   await aliceContext.close();
   await bobContext.close();
   await bobAgainContext.close();
+});
+
+test('a long conversation loads its older messages on demand', async ({ browser, request }) => {
+  const carolApi = await apiLogin(request, users.carol);
+  const bobApi = await apiLogin(request, users.bob);
+  for (let i = 1; i <= 45; i++) {
+    await apiCall(
+      request,
+      bobApi.token,
+      'mutation ($to: ID!, $body: String!) { sendMessage(toUserId: $to, body: $body) { id } }',
+      {
+        to: carolApi.id,
+        body: `Line ${i} of the story`,
+      },
+    );
+  }
+
+  const context = await browser.newContext();
+  const carol = await context.newPage();
+  await logIn(carol, users.carol);
+  await contact(carol, 'bob').click();
+  const pane = conversation(carol, 'bob');
+  await expect(message(pane, 'Line 45 of the story')).toBeVisible();
+  await expect(pane.getByText('Line 1 of the story', { exact: true })).toHaveCount(0);
+
+  await pane.getByRole('button', { name: 'Load older' }).click();
+  await expect(pane.getByText('Line 1 of the story', { exact: true })).toBeAttached();
+  await expect(pane.getByRole('button', { name: 'Load older' })).toHaveCount(0);
+  const texts = (await pane.locator('.bubble').allTextContents()).filter((t) => t.endsWith('of the story'));
+  expect(texts).toEqual(Array.from({ length: 45 }, (_, i) => `Line ${i + 1} of the story`));
+  await context.close();
+});
+
+test('the same person in two tabs sees what each tab sends, once', async ({ browser }) => {
+  const context = await browser.newContext();
+  const first = await context.newPage();
+  await logIn(first, users.alice);
+  const second = await context.newPage();
+  await second.goto('/');
+  await expect(second.getByText('Signed in as alice')).toBeVisible();
+  await contact(first, 'admin').click();
+  await contact(second, 'admin').click();
+
+  await say(first, 'admin', 'Sent from the first tab');
+  await expect(message(conversation(second, 'admin'), 'Sent from the first tab')).toContainText('Sent');
+  await expect(message(conversation(first, 'admin'), 'Sent from the first tab')).toHaveCount(1);
+  await expect(message(conversation(second, 'admin'), 'Sent from the first tab')).toHaveCount(1);
+  await context.close();
 });
