@@ -79,6 +79,10 @@ test('messages written while the connection is down are queued, survive a reload
   const carolPane = conversation(carol, 'alice');
   await expect(message(carolPane, 'Written while offline')).toHaveCount(1);
 
+  // Live updates work again on the new connection.
+  await say(carol, 'alice', 'Got it, thanks');
+  await expect(message(pane, 'Got it, thanks')).toBeVisible();
+
   await aliceContext.close();
   await carolContext.close();
 });

@@ -1,6 +1,6 @@
 import type { ApolloCache } from '@apollo/client';
 import { useQuery } from '@apollo/client/react';
-import { useMemo } from 'react';
+import { useEffect, useMemo } from 'react';
 import { graphql } from '../gql';
 import type { MessageFieldsFragment } from '../gql/graphql';
 import { formatLastSeen } from '../lib/time';
@@ -67,6 +67,15 @@ export function ContactList({ meId, openIds, onOpen }: ContactListProps) {
     }
     return counts;
   }, [unreadData, meId]);
+
+  // The tab title tells about unread messages while the window is elsewhere.
+  const totalUnread = [...unreadBy.values()].reduce((a, b) => a + b, 0);
+  useEffect(() => {
+    document.title = totalUnread > 0 ? `(${totalUnread}) Parley` : 'Parley';
+    return () => {
+      document.title = 'Parley';
+    };
+  }, [totalUnread]);
 
   const sorted = useMemo(
     () =>
