@@ -1,5 +1,5 @@
 import { useApolloClient, useMutation, useQuery } from '@apollo/client/react';
-import { useCallback, useMemo, useState } from 'react';
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { AdminPanel } from '../admin/AdminPanel';
 import { graphql } from '../gql';
 import type { MessageFieldsFragment } from '../gql/graphql';
@@ -46,6 +46,14 @@ export function ChatShell() {
   const { data, error, refetch } = useQuery(MeQuery);
   const [logout, { loading: loggingOut }] = useMutation(LogoutMutation);
   const me = data?.me;
+  const { generation } = useConnection();
+
+  // The first load failed (server restarting?): try again whenever the link comes back.
+  const failed = useRef(false);
+  failed.current = !me && !!error;
+  useEffect(() => {
+    if (generation > 0 && failed.current) void refetch();
+  }, [generation, refetch]);
 
   const onLogout = async () => {
     try {
