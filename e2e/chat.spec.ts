@@ -47,6 +47,10 @@ test('alice and bob see each other come and go, chat live, and a message sent wh
   // And back again.
   await say(alice, 'bob', 'Great, see you at the site.');
   await expect(message(bobWithAlice, 'Great, see you at the site.')).toBeVisible();
+  // Several conversations stay open side by side.
+  await contact(alice, 'carol').click();
+  await expect(conversation(alice, 'carol')).toBeVisible();
+  await expect(aliceWithBob).toBeVisible();
   await alice.screenshot({ path: screenshotPath('chat') });
   await bob.screenshot({ path: screenshotPath('chat-bob') });
 
