@@ -28,7 +28,9 @@ async function main() {
     log.info({ signal }, 'shutting down');
     const force = setTimeout(() => process.exit(1), 10_000).unref();
     await http.close().catch((err: unknown) => log.error({ err }, 'error closing the server'));
+    log.debug('server closed');
     await services.close().catch((err: unknown) => log.error({ err }, 'error closing services'));
+    log.debug('services closed');
     clearTimeout(force);
     process.exit(0);
   };

@@ -1,7 +1,7 @@
 import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { MigrationList } from '@prisma/schema-engine-wasm';
-import { openSchemaEngine } from './schema-engine';
+import { withSchemaEngine } from './schema-engine';
 
 export const prismaDir = path.resolve(__dirname, '../../../prisma');
 const migrationsDir = path.join(prismaDir, 'migrations');
@@ -36,25 +36,20 @@ async function readMigrations(): Promise<MigrationList> {
 
 /** What `prisma migrate deploy` does: applies pending migrations and records them in `_prisma_migrations`. */
 export async function applyMigrations(databaseUrl: string): Promise<string[]> {
-  const engine = await openSchemaEngine(databaseUrl, await readDatamodel());
-  try {
-    const { appliedMigrationNames } = await engine.applyMigrations({ migrationsList: await readMigrations(), filters: noFilters });
+  const migrationsList = await readMigrations();
+  return withSchemaEngine(databaseUrl, await readDatamodel(), async (engine) => {
+    const { appliedMigrationNames } = await engine.applyMigrations({ migrationsList, filters: noFilters });
     return appliedMigrationNames;
-  } finally {
-    engine.free();
-  }
+  });
 }
 
 /** The SQL that takes a database at `databaseUrl` (with every migration applied) to the current schema. */
 export async function diffToSchema(databaseUrl: string): Promise<string> {
   const datamodel = await readDatamodel();
-  const engine = await openSchemaEngine(databaseUrl, datamodel);
-  try {
-    const migrations = await readMigrations();
-    const from = migrations.migrationDirectories.length === 0 ? { tag: 'empty' as const } : { tag: 'url' as const, url: databaseUrl };
+  const migrations = await readMigrations();
+  const from = migrations.migrationDirectories.length === 0 ? { tag: 'empty' as const } : { tag: 'url' as const, url: databaseUrl };
+  return withSchemaEngine(databaseUrl, datamodel, async (engine) => {
     const result = await engine.diff({ from, to: { tag: 'schemaDatamodel', files: [datamodel] }, script: true, exitCode: null, filters: noFilters });
     return result.stdout ?? '';
-  } finally {
-    engine.free();
-  }
+  });
 }

@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { PrismaPg } from '@prisma/adapter-pg';
+import { Pool } from 'pg';
 import { bindMigrationAwareSqlAdapterFactory } from '@prisma/driver-adapter-utils';
 import type { SchemaEngine } from '@prisma/schema-engine-wasm';
 
@@ -30,8 +31,23 @@ function loadBindings(): Promise<Bindings> {
   return loaded;
 }
 
-export async function openSchemaEngine(databaseUrl: string, datamodel: { path: string; content: string }): Promise<SchemaEngine> {
+/**
+ * Runs `use` with a schema engine on the database. The pool is ours to end: the engine's migration
+ * lock lives on its connection, and an open pool would hold it from every other process.
+ */
+export async function withSchemaEngine<T>(
+  databaseUrl: string,
+  datamodel: { path: string; content: string },
+  use: (engine: SchemaEngine) => Promise<T>,
+): Promise<T> {
   const { SchemaEngine } = await loadBindings();
-  const adapter = bindMigrationAwareSqlAdapterFactory(new PrismaPg({ connectionString: databaseUrl }));
-  return SchemaEngine.new({ datamodels: [[datamodel.path, datamodel.content]] }, () => {}, adapter);
+  const pool = new Pool({ connectionString: databaseUrl, max: 2 });
+  const adapter = bindMigrationAwareSqlAdapterFactory(new PrismaPg(pool));
+  const engine = await SchemaEngine.new({ datamodels: [[datamodel.path, datamodel.content]] }, () => {}, adapter);
+  try {
+    return await use(engine);
+  } finally {
+    engine.free();
+    await pool.end();
+  }
 }

@@ -27,6 +27,7 @@ export async function attachWebSocket(httpServer: Server, schema: GraphQLSchema,
   // Dead peers miss a pong and are dropped, well within the presence timeout.
   const keepAlive = Math.max(1000, Math.floor((config.PRESENCE_TIMEOUT_SECONDS * 1000) / 2));
 
+  let shuttingDown = false;
   const disposable = useServer<Record<string, unknown>, ConnectionState>(
     {
       schema,
@@ -54,7 +55,8 @@ export async function attachWebSocket(httpServer: Server, schema: GraphQLSchema,
       },
       context: (ctx) => createContext(services, ctx.extra.viewer ?? null, ctx.extra.request.socket.remoteAddress ?? ''),
       onClose: async (ctx) => {
-        if (ctx.extra.connId) await presence.disconnect(ctx.extra.connId).catch((err: unknown) => log.warn({ err }, 'presence disconnect failed'));
+        // On shutdown, presence is left to expire: clients reconnect to another process meanwhile.
+        if (ctx.extra.connId && !shuttingDown) await presence.disconnect(ctx.extra.connId).catch((err: unknown) => log.warn({ err }, 'presence disconnect failed'));
       },
     },
     wss,
@@ -68,6 +70,7 @@ export async function attachWebSocket(httpServer: Server, schema: GraphQLSchema,
   return {
     wss,
     async close() {
+      shuttingDown = true;
       stopListening();
       for (const client of wss.clients) client.close(1012, 'Server restarting');
       await disposable.dispose();

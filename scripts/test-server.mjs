@@ -1,0 +1,27 @@
+// Runs the server's tests (node:test, on the compiled output) against a fresh database and Redis prefix.
+import { spawn } from 'node:child_process';
+import { readdirSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { createTestEnv } from './test-env.mjs';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+const dist = path.join(root, 'server/dist');
+const only = process.argv.slice(2);
+const files = readdirSync(dist, { recursive: true })
+  .filter((f) => f.endsWith('.test.js'))
+  .filter((f) => !only.length || only.some((o) => f.includes(o)))
+  .map((f) => path.join(dist, f))
+  .sort();
+
+const env = await createTestEnv('test');
+const code = await new Promise((resolve) => {
+  const child = spawn(process.execPath, ['--test', '--test-concurrency=1', '--test-timeout=120000', '--test-reporter=spec', ...files], {
+    cwd: root,
+    stdio: 'inherit',
+    env: { ...process.env, TEST_DATABASE_URL: env.databaseUrl, TEST_REDIS_URL: env.redisUrl, TEST_REDIS_PREFIX: env.redisPrefix },
+  });
+  child.on('exit', (status) => resolve(status ?? 1));
+});
+await env.destroy();
+process.exit(code);

@@ -1,0 +1,80 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import path from 'node:path';
+import { once } from 'node:events';
+
+export const TEST_JWT_SECRET = 'test-secret-test-secret-test-secret-0123';
+
+export interface ServerProcess {
+  url: string;
+  wsUrl: string;
+  child: ChildProcess;
+  /** Everything the process printed, for asserting on logs. */
+  output(): string;
+  stop(): Promise<void>;
+  kill(): Promise<void>;
+}
+
+export type ServerMode = 'redis' | 'single-node';
+
+/** Settings for a server on this test run's database; `redis` shares the run's Redis prefix. */
+export function testEnv(mode: ServerMode = 'redis', overrides: Record<string, string> = {}): Record<string, string> {
+  const databaseUrl = process.env.TEST_DATABASE_URL;
+  if (!databaseUrl) throw new Error('TEST_DATABASE_URL is not set: run the tests with `npm run test:server`.');
+  return {
+    NODE_ENV: 'test',
+    HOST: '127.0.0.1',
+    PORT: '0',
+    LOG_LEVEL: 'info',
+    DATABASE_URL: databaseUrl,
+    JWT_SECRET: TEST_JWT_SECRET,
+    PRESENCE_TIMEOUT_SECONDS: '3',
+    LOGIN_MAX_FAILURES_PER_IP: '1000',
+    ...(mode === 'redis' ? { REDIS_URL: process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379', REDIS_PREFIX: process.env.TEST_REDIS_PREFIX ?? 'parley-test' } : {}),
+    ...overrides,
+  };
+}
+
+const mainJs = path.resolve(__dirname, '../main.js');
+
+/** Starts the real server (server/dist/main.js) as a child process and waits until it listens. */
+export async function startServer(env: Record<string, string> = testEnv()): Promise<ServerProcess> {
+  const base = Object.fromEntries(Object.entries(process.env).filter(([k]) => !/^(DATABASE_URL|REDIS_URL|REDIS_PREFIX|PORT|JWT_SECRET)$/.test(k)));
+  const child = spawn(process.execPath, [mainJs], { env: { ...base, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  let output = '';
+  child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  const url = await new Promise<string>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`server did not start:\n${output}`)), 30_000);
+    const onData = () => {
+      const match = /"url":"(http:\/\/[^"]+)"/.exec(output);
+      if (match?.[1]) {
+        clearTimeout(timer);
+        resolve(match[1]);
+      }
+    };
+    child.stdout?.on('data', onData);
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`server exited with ${code}:\n${output}`));
+    });
+  });
+  const exited = () => (child.exitCode !== null || child.signalCode !== null ? Promise.resolve() : once(child, 'exit').then(() => undefined));
+  return {
+    url,
+    wsUrl: `${url.replace(/^http/, 'ws')}/graphql`,
+    child,
+    output: () => output,
+    async stop() {
+      child.kill('SIGTERM');
+      await exited();
+    },
+    async kill() {
+      child.kill('SIGKILL');
+      await exited();
+    },
+  };
+}
+
+/** A username unique to this run, so tests sharing the database never collide. */
+export const uniqueName = (base: string) => `${base}_${randomBytes(4).toString('hex')}`;
