@@ -22,7 +22,9 @@ export async function createTestEnv(kind) {
     redisUrl: REDIS_URL,
     redisPrefix,
     async destroy() {
-      await dropDatabase(PG_SERVER, database).catch((error) => console.error(`could not drop ${database}: ${error.message}`));
+      await dropDatabase(PG_SERVER, database).catch((error) =>
+        console.error(`could not drop ${database}: ${error.message}`),
+      );
       const redis = new Redis(REDIS_URL);
       try {
         let cursor = '0';

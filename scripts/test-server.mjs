@@ -16,11 +16,20 @@ const files = readdirSync(dist, { recursive: true })
 
 const env = await createTestEnv('test');
 const code = await new Promise((resolve) => {
-  const child = spawn(process.execPath, ['--test', '--test-concurrency=1', '--test-timeout=120000', '--test-reporter=spec', ...files], {
-    cwd: root,
-    stdio: 'inherit',
-    env: { ...process.env, TEST_DATABASE_URL: env.databaseUrl, TEST_REDIS_URL: env.redisUrl, TEST_REDIS_PREFIX: env.redisPrefix },
-  });
+  const child = spawn(
+    process.execPath,
+    ['--test', '--test-concurrency=1', '--test-timeout=120000', '--test-reporter=spec', ...files],
+    {
+      cwd: root,
+      stdio: 'inherit',
+      env: {
+        ...process.env,
+        TEST_DATABASE_URL: env.databaseUrl,
+        TEST_REDIS_URL: env.redisUrl,
+        TEST_REDIS_PREFIX: env.redisPrefix,
+      },
+    },
+  );
   child.on('exit', (status) => resolve(status ?? 1));
 });
 await env.destroy();

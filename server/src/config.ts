@@ -22,7 +22,10 @@ const schema = z
     DATA_DIR: z.string().min(1).default(path.join(repoRoot, '.data')),
     EMBEDDED_PG_PORT: int(1, 65535).default(54329),
     REDIS_URL: optionalUrl(['redis://', 'rediss://']),
-    REDIS_PREFIX: z.string().regex(/^[\w.:-]+$/, 'letters, digits and . _ : - only').default('parley'),
+    REDIS_PREFIX: z
+      .string()
+      .regex(/^[\w.:-]+$/, 'letters, digits and . _ : - only')
+      .default('parley'),
     JWT_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
     JWT_TTL_SECONDS: int(60, 365 * 24 * 3600).default(7 * 24 * 3600),
     ALLOW_REGISTRATION: bool.default(true),
@@ -42,7 +45,11 @@ const schema = z
   })
   .superRefine((env, ctx) => {
     if (env.REDIS_URL && !env.JWT_SECRET) {
-      ctx.addIssue({ code: 'custom', path: ['JWT_SECRET'], message: 'is required when REDIS_URL is set (every process must share it)' });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['JWT_SECRET'],
+        message: 'is required when REDIS_URL is set (every process must share it)',
+      });
     }
     if (env.NODE_ENV === 'production' && !env.JWT_SECRET) {
       ctx.addIssue({ code: 'custom', path: ['JWT_SECRET'], message: 'is required when NODE_ENV=production' });

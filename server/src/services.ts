@@ -1,5 +1,5 @@
-import { resolveJwtSecret } from './auth/jwt-secret';
 import { AuthService } from './auth/auth.service';
+import { resolveJwtSecret } from './auth/jwt-secret';
 import { MemoryRateLimiter, type RateLimiter, RedisRateLimiter } from './auth/rate-limiter';
 import { seedUsers } from './auth/seed';
 import { DbTokenStore, RedisTokenStore, type TokenStore } from './auth/token-store';
@@ -12,8 +12,8 @@ import { applyMigrations } from './db/migrations';
 import type { Logger } from './logger';
 import { ConnectionRegistry } from './presence/connections';
 import { MemoryPresenceStore } from './presence/memory-presence-store';
-import type { PresenceStore } from './presence/presence-store';
 import { PresenceService } from './presence/presence.service';
+import type { PresenceStore } from './presence/presence-store';
 import { RedisPresenceStore } from './presence/redis-presence-store';
 import { createPubSub, type PubSub } from './pubsub';
 import { createRedis, type Redis } from './redis';
@@ -47,16 +47,30 @@ export async function createServices(config: Config, log: Logger): Promise<Servi
   if (config.SEED_DEMO_USERS ?? embedded !== null) await seedUsers(db, config.SEED_USERS_FILE, log);
 
   const redis = config.REDIS_URL ? createRedis(config.REDIS_URL, log, 'commands') : null;
-  if (!redis) log.info('No REDIS_URL: pub/sub and presence are in-process (single-node mode). Set REDIS_URL to run several processes.');
+  if (!redis)
+    log.info(
+      'No REDIS_URL: pub/sub and presence are in-process (single-node mode). Set REDIS_URL to run several processes.',
+    );
   const prefix = config.REDIS_PREFIX;
   const pubsub = createPubSub(config.REDIS_URL, prefix, log);
   const tokenStore: TokenStore = redis ? new RedisTokenStore(redis, prefix) : new DbTokenStore(db);
   const limiter: RateLimiter = redis ? new RedisRateLimiter(redis, prefix) : new MemoryRateLimiter();
   const presenceStore: PresenceStore = redis ? new RedisPresenceStore(redis, prefix) : new MemoryPresenceStore();
 
-  const tokens = new Tokens(await resolveJwtSecret(config.JWT_SECRET, config.DATA_DIR), config.JWT_TTL_SECONDS, tokenStore);
+  const tokens = new Tokens(
+    await resolveJwtSecret(config.JWT_SECRET, config.DATA_DIR),
+    config.JWT_TTL_SECONDS,
+    tokenStore,
+  );
   const connections = new ConnectionRegistry();
-  const presence = new PresenceService(presenceStore, connections, db, pubsub, log, config.PRESENCE_TIMEOUT_SECONDS * 1000);
+  const presence = new PresenceService(
+    presenceStore,
+    connections,
+    db,
+    pubsub,
+    log,
+    config.PRESENCE_TIMEOUT_SECONDS * 1000,
+  );
   presence.start();
 
   return {

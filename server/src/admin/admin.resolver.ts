@@ -15,11 +15,15 @@ export class AdminResolver {
     });
     return users.map((user) => ({
       user: { ...user, online: true },
-      connections: connections.filter((c) => c.userId === user.id).map((c) => ({ id: c.connId, connectedAt: new Date(c.connectedAt) })),
+      connections: connections
+        .filter((c) => c.userId === user.id)
+        .map((c) => ({ id: c.connId, connectedAt: new Date(c.connectedAt) })),
     }));
   }
 
-  @Mutation(() => Int, { description: "ADMIN only: revokes every token of a user and closes their sockets; returns the tokens revoked." })
+  @Mutation(() => Int, {
+    description: 'ADMIN only: revokes every token of a user and closes their sockets; returns the tokens revoked.',
+  })
   endSessions(@Arg('userId', () => ID) userId: string, @Ctx() ctx: Context) {
     requireRole(ctx, 'ADMIN');
     return ctx.services.auth.endSessions(parseId(userId, 'userId'));

@@ -19,7 +19,10 @@ describe('administration', () => {
     const dir = await mkdtemp(path.join(tmpdir(), 'parley-seed-'));
     const seedFile = path.join(dir, 'seed-users.json');
     await writeFile(seedFile, JSON.stringify([{ ...admin, role: 'ADMIN' }]));
-    [server, other] = await Promise.all([startServer(testEnv('redis', { SEED_DEMO_USERS: 'true', SEED_USERS_FILE: seedFile })), startServer()]);
+    [server, other] = await Promise.all([
+      startServer(testEnv('redis', { SEED_DEMO_USERS: 'true', SEED_USERS_FILE: seedFile })),
+      startServer(),
+    ]);
   });
   after(async () => {
     await Promise.all([server.stop(), other.stop()]);
@@ -43,7 +46,12 @@ describe('administration', () => {
     assert.equal(entry.connections.length, 2);
     assert.equal(entry.user.online, true);
 
-    const ended = await gql(server.url, 'mutation($id: ID!) { endSessions(userId: $id) }', { id: alice.user.id }, adminToken);
+    const ended = await gql(
+      server.url,
+      'mutation($id: ID!) { endSessions(userId: $id) }',
+      { id: alice.user.id },
+      adminToken,
+    );
     assert.equal(ended.data?.endSessions, 2);
     assert.deepEqual(await Promise.all(tabs.map((t) => t.closed)), [4401, 4401]);
     assert.equal(codeOf(await gql(server.url, '{ me { id } }', {}, alice.token)), 'UNAUTHENTICATED');
@@ -56,7 +64,12 @@ describe('administration', () => {
     const mallory = await register(server.url, uniqueName('mallory'));
     const victim = await register(server.url, uniqueName('victim'));
     assert.equal(codeOf(await gql(server.url, ONLINE, {}, mallory.token)), 'FORBIDDEN');
-    assert.equal(codeOf(await gql(server.url, 'mutation($id: ID!) { endSessions(userId: $id) }', { id: victim.user.id }, mallory.token)), 'FORBIDDEN');
+    assert.equal(
+      codeOf(
+        await gql(server.url, 'mutation($id: ID!) { endSessions(userId: $id) }', { id: victim.user.id }, mallory.token),
+      ),
+      'FORBIDDEN',
+    );
     assert.equal((await gql(server.url, '{ me { id } }', {}, victim.token)).data?.me.id, victim.user.id);
   });
 });

@@ -3,7 +3,9 @@ import { UserType } from './user.type';
 
 @ObjectType('AuthPayload')
 export class AuthPayload {
-  @Field(() => String, { description: 'Send as "Authorization: Bearer <token>", and in connectionParams.authorization.' })
+  @Field(() => String, {
+    description: 'Send as "Authorization: Bearer <token>", and in connectionParams.authorization.',
+  })
   token!: string;
 
   @Field(() => UserType)

@@ -15,12 +15,20 @@ export class AuthResolver {
   }
 
   @Mutation(() => AuthPayload)
-  register(@Arg('username', () => String) username: string, @Arg('password', () => String) password: string, @Ctx() ctx: Context) {
+  register(
+    @Arg('username', () => String) username: string,
+    @Arg('password', () => String) password: string,
+    @Ctx() ctx: Context,
+  ) {
     return ctx.services.auth.register({ username, password });
   }
 
   @Mutation(() => AuthPayload)
-  login(@Arg('username', () => String) username: string, @Arg('password', () => String) password: string, @Ctx() ctx: Context) {
+  login(
+    @Arg('username', () => String) username: string,
+    @Arg('password', () => String) password: string,
+    @Ctx() ctx: Context,
+  ) {
     return ctx.services.auth.login({ username, password }, ctx.ip);
   }
 

@@ -28,7 +28,11 @@ describe('accounts and tokens', () => {
   test('a taken username and invalid credentials are BAD_USER_INPUT and create nothing', async () => {
     const name = uniqueName('dup');
     await register(server.url, name);
-    const dup = await gql(server.url, 'mutation($u: String!) { register(username: $u, password: "another-password") { token } }', { u: name });
+    const dup = await gql(
+      server.url,
+      'mutation($u: String!) { register(username: $u, password: "another-password") { token } }',
+      { u: name },
+    );
     assert.equal(codeOf(dup), 'BAD_USER_INPUT');
     for (const [u, p] of [
       ['ab', 'long-enough-password'],
@@ -36,7 +40,11 @@ describe('accounts and tokens', () => {
       [uniqueName('short'), 'short'],
       [uniqueName('long'), 'x'.repeat(129)],
     ]) {
-      const res = await gql(server.url, 'mutation($u: String!, $p: String!) { register(username: $u, password: $p) { token } }', { u, p });
+      const res = await gql(
+        server.url,
+        'mutation($u: String!, $p: String!) { register(username: $u, password: $p) { token } }',
+        { u, p },
+      );
       assert.equal(codeOf(res), 'BAD_USER_INPUT', `${u}/${p.length}`);
       assert.equal(res.data, null);
       assert.equal(codeOf(await gql(server.url, LOGIN, { u, p })), 'UNAUTHENTICATED');
@@ -48,12 +56,22 @@ describe('accounts and tokens', () => {
     assert.equal(codeOf(await gql(server.url, ME)), 'UNAUTHENTICATED');
     assert.equal(codeOf(await gql(server.url, ME, {}, 'not-a-jwt')), 'UNAUTHENTICATED');
     const claims = jwt.decode(token) as { jti: string };
-    const forged = jwt.sign({ name: user.username, role: 'ADMIN' }, 'some-other-secret-some-other-secret', { subject: user.id, jwtid: claims.jti });
+    const forged = jwt.sign({ name: user.username, role: 'ADMIN' }, 'some-other-secret-some-other-secret', {
+      subject: user.id,
+      jwtid: claims.jti,
+    });
     assert.equal(codeOf(await gql(server.url, ME, {}, forged)), 'UNAUTHENTICATED');
-    const expired = jwt.sign({ name: user.username, role: 'USER' }, TEST_JWT_SECRET, { subject: user.id, jwtid: claims.jti, expiresIn: -10 });
+    const expired = jwt.sign({ name: user.username, role: 'USER' }, TEST_JWT_SECRET, {
+      subject: user.id,
+      jwtid: claims.jti,
+      expiresIn: -10,
+    });
     assert.equal(codeOf(await gql(server.url, ME, {}, expired)), 'UNAUTHENTICATED');
     // Correctly signed, never issued: not on the allow-list.
-    const unissued = jwt.sign({ name: user.username, role: 'USER' }, TEST_JWT_SECRET, { subject: user.id, jwtid: 'never-issued' });
+    const unissued = jwt.sign({ name: user.username, role: 'USER' }, TEST_JWT_SECRET, {
+      subject: user.id,
+      jwtid: 'never-issued',
+    });
     assert.equal(codeOf(await gql(server.url, ME, {}, unissued)), 'UNAUTHENTICATED');
 
     assert.equal((await gql(server.url, ME, {}, token)).data?.me.id, user.id);
@@ -89,7 +107,8 @@ describe('accounts and tokens', () => {
   test('repeated failed logins are RATE_LIMITED per username, even with the right password', async () => {
     const name = uniqueName('brute');
     await register(server.url, name, 'the-real-password');
-    for (let i = 0; i < 3; i++) assert.equal(codeOf(await gql(server.url, LOGIN, { u: name, p: `wrong-${i}-password` })), 'UNAUTHENTICATED');
+    for (let i = 0; i < 3; i++)
+      assert.equal(codeOf(await gql(server.url, LOGIN, { u: name, p: `wrong-${i}-password` })), 'UNAUTHENTICATED');
     const blocked = await gql(server.url, LOGIN, { u: name, p: 'the-real-password' });
     assert.equal(codeOf(blocked), 'RATE_LIMITED');
     assert.ok(Number(blocked.errors?.[0]?.extensions?.retryAfterSeconds) > 0);
@@ -104,7 +123,11 @@ describe('login rate limit per IP', () => {
   test('many failures from one address block it across usernames', async () => {
     const server = await startServer(testEnv('single-node', { LOGIN_MAX_FAILURES_PER_IP: '4' }));
     try {
-      for (let i = 0; i < 4; i++) assert.equal(codeOf(await gql(server.url, LOGIN, { u: uniqueName('ip'), p: 'wrong-password' })), 'UNAUTHENTICATED');
+      for (let i = 0; i < 4; i++)
+        assert.equal(
+          codeOf(await gql(server.url, LOGIN, { u: uniqueName('ip'), p: 'wrong-password' })),
+          'UNAUTHENTICATED',
+        );
       assert.equal(codeOf(await gql(server.url, LOGIN, { u: uniqueName('ip'), p: 'wrong-password' })), 'RATE_LIMITED');
     } finally {
       await server.stop();
@@ -117,7 +140,11 @@ describe('closed registration', () => {
     const server = await startServer(testEnv('single-node', { ALLOW_REGISTRATION: 'false' }));
     try {
       const name = uniqueName('closed');
-      const res = await gql(server.url, 'mutation($u: String!) { register(username: $u, password: "long-enough-password") { token } }', { u: name });
+      const res = await gql(
+        server.url,
+        'mutation($u: String!) { register(username: $u, password: "long-enough-password") { token } }',
+        { u: name },
+      );
       assert.equal(codeOf(res), 'FORBIDDEN');
       assert.equal(codeOf(await gql(server.url, LOGIN, { u: name, p: 'long-enough-password' })), 'UNAUTHENTICATED');
     } finally {

@@ -7,7 +7,10 @@ const username = z
   .min(3, 'Username must be 3 to 32 characters.')
   .max(32, 'Username must be 3 to 32 characters.')
   .regex(/^[a-zA-Z0-9_.-]+$/, 'Username may use letters, digits and . _ - only.');
-const password = z.string().min(8, 'Password must be 8 to 128 characters.').max(128, 'Password must be 8 to 128 characters.');
+const password = z
+  .string()
+  .min(8, 'Password must be 8 to 128 characters.')
+  .max(128, 'Password must be 8 to 128 characters.');
 
 export function parseCredentials(input: { username: string; password: string }) {
   const result = z.object({ username, password }).safeParse(input);

@@ -27,7 +27,10 @@ export class RedisRateLimiter implements RateLimiter {
       .expire(this.key(key), windowSeconds, 'NX')
       .ttl(this.key(key))
       .exec();
-    return { count: Number(results?.[0]?.[1] ?? 0), retryAfterSeconds: Math.max(1, Number(results?.[2]?.[1] ?? windowSeconds)) };
+    return {
+      count: Number(results?.[0]?.[1] ?? 0),
+      retryAfterSeconds: Math.max(1, Number(results?.[2]?.[1] ?? windowSeconds)),
+    };
   }
 
   async peek(key: string) {
@@ -51,7 +54,10 @@ export class MemoryRateLimiter implements RateLimiter {
   }
 
   private view(window: { count: number; endsAt: number } | undefined): Window {
-    return { count: window?.count ?? 0, retryAfterSeconds: Math.max(1, Math.ceil(((window?.endsAt ?? 0) - Date.now()) / 1000)) };
+    return {
+      count: window?.count ?? 0,
+      retryAfterSeconds: Math.max(1, Math.ceil(((window?.endsAt ?? 0) - Date.now()) / 1000)),
+    };
   }
 
   async hit(key: string, windowSeconds: number) {

@@ -6,7 +6,8 @@ import { seedUsers } from './seed';
 
 async function main() {
   const config = loadConfig();
-  if (!config.DATABASE_URL) throw new Error('DATABASE_URL is not set (the embedded database seeds itself on `npm start`).');
+  if (!config.DATABASE_URL)
+    throw new Error('DATABASE_URL is not set (the embedded database seeds itself on `npm start`).');
   const db = createDb(config.DATABASE_URL);
   try {
     const created = await seedUsers(db, config.SEED_USERS_FILE, createLogger('warn'));

@@ -15,7 +15,9 @@ const roles = new Set<string>(Object.values(Role));
 
 function isClaims(value: unknown): value is Claims {
   const c = value as Partial<Claims> | null;
-  return typeof c?.sub === 'string' && typeof c.name === 'string' && typeof c.jti === 'string' && roles.has(String(c.role));
+  return (
+    typeof c?.sub === 'string' && typeof c.name === 'string' && typeof c.jti === 'string' && roles.has(String(c.role))
+  );
 }
 
 /** Signs JWTs and honours them only while their id is on the allow-list. */

@@ -2,12 +2,14 @@ import { Arg, Ctx, ID, Int, Mutation, Query, Resolver, Root, Subscription } from
 import { type Context, requireViewer } from '../context';
 import { userMessagesTopic } from './chat.topics';
 import type { MessageDto } from './message.dto';
-import { MessagePage } from './message-page.type';
 import { MessageType } from './message.type';
+import { MessagePage } from './message-page.type';
 
 @Resolver(() => MessageType)
 export class ChatResolver {
-  @Query(() => MessagePage, { description: 'History with one user, newest last; page back with `before` (a message id).' })
+  @Query(() => MessagePage, {
+    description: 'History with one user, newest last; page back with `before` (a message id).',
+  })
   conversation(
     @Arg('withUserId', () => ID) withUserId: string,
     @Arg('before', () => ID, { nullable: true }) before: string | null,

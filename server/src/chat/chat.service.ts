@@ -30,7 +30,8 @@ export class ChatService {
     const toId = parseId(input.toUserId, 'toUserId');
     const body = input.body.trim();
     if (!body) throw badInput('The message is empty.', 'body');
-    if (input.body.length > this.maxChars) throw badInput(`The message is longer than ${this.maxChars} characters.`, 'body');
+    if (input.body.length > this.maxChars)
+      throw badInput(`The message is longer than ${this.maxChars} characters.`, 'body');
     const clientId = input.clientId ?? null;
     if (clientId !== null && (clientId.length === 0 || clientId.length > MAX_CLIENT_ID)) {
       throw badInput(`clientId must be 1 to ${MAX_CLIENT_ID} characters.`, 'clientId');
@@ -40,11 +41,17 @@ export class ChatService {
       if (existing) return { message: existing, created: false };
     }
     if (toId === viewer.id) throw badInput('You cannot message yourself.', 'toUserId');
-    if (!(await this.db.user.findUnique({ where: { id: toId }, select: { id: true } }))) throw notFound('No such user.');
+    if (!(await this.db.user.findUnique({ where: { id: toId }, select: { id: true } })))
+      throw notFound('No such user.');
 
     let message: MessageDto;
     try {
-      message = toMessageDto(await this.db.message.create({ data: { fromId: viewer.id, toId, body: input.body, clientId }, include: withUsers }));
+      message = toMessageDto(
+        await this.db.message.create({
+          data: { fromId: viewer.id, toId, body: input.body, clientId },
+          include: withUsers,
+        }),
+      );
     } catch (error) {
       const existing = clientId && isUniqueViolation(error) ? await this.findByClientId(viewer.id, clientId) : null;
       if (existing) return { message: existing, created: false };
@@ -56,13 +63,17 @@ export class ChatService {
 
   /** Publishes a stored message to its recipient and to the sender's other connections. */
   async publish(message: MessageDto): Promise<void> {
-    await Promise.all([this.pubsub.publish(userMessagesTopic(message.to.id), message), this.pubsub.publish(userMessagesTopic(message.from.id), message)]);
+    await Promise.all([
+      this.pubsub.publish(userMessagesTopic(message.to.id), message),
+      this.pubsub.publish(userMessagesTopic(message.from.id), message),
+    ]);
   }
 
   async conversation(viewer: Viewer, withUserId: string, before?: string | null, limit?: number | null) {
     const otherId = parseId(withUserId, 'withUserId');
     const take = limit ?? 50;
-    if (!Number.isInteger(take) || take < 1 || take > MAX_PAGE) throw badInput(`limit must be 1 to ${MAX_PAGE}.`, 'limit');
+    if (!Number.isInteger(take) || take < 1 || take > MAX_PAGE)
+      throw badInput(`limit must be 1 to ${MAX_PAGE}.`, 'limit');
     const between = {
       OR: [
         { fromId: viewer.id, toId: otherId },
@@ -71,7 +82,10 @@ export class ChatService {
     };
     let beforeSeq: bigint | undefined;
     if (before) {
-      const anchor = await this.db.message.findFirst({ where: { id: parseId(before, 'before'), ...between }, select: { seq: true } });
+      const anchor = await this.db.message.findFirst({
+        where: { id: parseId(before, 'before'), ...between },
+        select: { seq: true },
+      });
       if (!anchor) throw badInput('before is not a message of this conversation.', 'before');
       beforeSeq = anchor.seq;
     }
@@ -99,12 +113,18 @@ export class ChatService {
     if (messageIds.length > 1000) throw badInput('At most 1000 ids at once.', 'messageIds');
     const ids = messageIds.map((id) => parseId(id, 'messageIds'));
     if (!ids.length) return 0;
-    const { count } = await this.db.message.updateMany({ where: { id: { in: ids }, toId: viewer.id, readAt: null }, data: { readAt: new Date() } });
+    const { count } = await this.db.message.updateMany({
+      where: { id: { in: ids }, toId: viewer.id, readAt: null },
+      data: { readAt: new Date() },
+    });
     return count;
   }
 
   private async findByClientId(fromId: string, clientId: string) {
-    const row = await this.db.message.findUnique({ where: { fromId_clientId: { fromId, clientId } }, include: withUsers });
+    const row = await this.db.message.findUnique({
+      where: { fromId_clientId: { fromId, clientId } },
+      include: withUsers,
+    });
     return row ? toMessageDto(row) : null;
   }
 }

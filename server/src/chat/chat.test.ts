@@ -48,7 +48,8 @@ for (const mode of ['redis', 'single-node'] as ServerMode[]) {
       const alice = await register(server.url, uniqueName('alice'));
       const bob = await register(server.url, uniqueName('bob'));
       const ids: string[] = [];
-      for (const body of ['one', 'two', 'three']) ids.push((await gql(server.url, SEND, { to: bob.user.id, body }, alice.token)).data?.sendMessage.id);
+      for (const body of ['one', 'two', 'three'])
+        ids.push((await gql(server.url, SEND, { to: bob.user.id, body }, alice.token)).data?.sendMessage.id);
 
       const unread = await gql(server.url, '{ unread { id body readAt from { username } } }', {}, bob.token);
       assert.deepEqual(
@@ -57,9 +58,27 @@ for (const mode of ['redis', 'single-node'] as ServerMode[]) {
       );
       assert.ok(unread.data?.unread.every((m: { readAt: unknown }) => m.readAt === null));
       // Alice cannot mark Bob's messages read; Bob can, once.
-      assert.equal((await gql(server.url, 'mutation($ids: [ID!]!) { markRead(messageIds: $ids) }', { ids }, alice.token)).data?.markRead, 0);
-      assert.equal((await gql(server.url, 'mutation($ids: [ID!]!) { markRead(messageIds: $ids) }', { ids: ids.slice(0, 2) }, bob.token)).data?.markRead, 2);
-      assert.equal((await gql(server.url, 'mutation($ids: [ID!]!) { markRead(messageIds: $ids) }', { ids }, bob.token)).data?.markRead, 1);
+      assert.equal(
+        (await gql(server.url, 'mutation($ids: [ID!]!) { markRead(messageIds: $ids) }', { ids }, alice.token)).data
+          ?.markRead,
+        0,
+      );
+      assert.equal(
+        (
+          await gql(
+            server.url,
+            'mutation($ids: [ID!]!) { markRead(messageIds: $ids) }',
+            { ids: ids.slice(0, 2) },
+            bob.token,
+          )
+        ).data?.markRead,
+        2,
+      );
+      assert.equal(
+        (await gql(server.url, 'mutation($ids: [ID!]!) { markRead(messageIds: $ids) }', { ids }, bob.token)).data
+          ?.markRead,
+        1,
+      );
       assert.deepEqual((await gql(server.url, '{ unread { id } }', {}, bob.token)).data?.unread, []);
     });
 
@@ -67,7 +86,9 @@ for (const mode of ['redis', 'single-node'] as ServerMode[]) {
       const alice = await register(server.url, uniqueName('alice'));
       const bob = await register(server.url, uniqueName('bob'));
       const results = await Promise.all(
-        Array.from({ length: 10 }, () => gql(server.url, SEND, { to: bob.user.id, body: 'only once', cid: 'retry-me' }, alice.token)),
+        Array.from({ length: 10 }, () =>
+          gql(server.url, SEND, { to: bob.user.id, body: 'only once', cid: 'retry-me' }, alice.token),
+        ),
       );
       const ids = new Set(results.map((r) => r.data?.sendMessage.id));
       assert.equal(ids.size, 1, JSON.stringify(results.map((r) => r.errors)));
@@ -92,12 +113,16 @@ for (const mode of ['redis', 'single-node'] as ServerMode[]) {
         ['m4', 'm5', 'm6'],
       );
       assert.equal(page1.hasMore, true);
-      const page2 = (await gql(server.url, HISTORY, { with: bob.user.id, limit: 3, before: page1.messages[0].id }, alice.token)).data?.conversation;
+      const page2 = (
+        await gql(server.url, HISTORY, { with: bob.user.id, limit: 3, before: page1.messages[0].id }, alice.token)
+      ).data?.conversation;
       assert.deepEqual(
         page2.messages.map((m: { body: string }) => m.body),
         ['m1', 'm2', 'm3'],
       );
-      const page3 = (await gql(server.url, HISTORY, { with: alice.user.id, limit: 3, before: page2.messages[0].id }, bob.token)).data?.conversation;
+      const page3 = (
+        await gql(server.url, HISTORY, { with: alice.user.id, limit: 3, before: page2.messages[0].id }, bob.token)
+      ).data?.conversation;
       assert.deepEqual(
         page3.messages.map((m: { body: string }) => m.body),
         ['m0'],
@@ -105,8 +130,14 @@ for (const mode of ['redis', 'single-node'] as ServerMode[]) {
       assert.equal(page3.hasMore, false);
       // A third user sees nothing of it.
       const eve = await register(server.url, uniqueName('eve'));
-      assert.deepEqual((await gql(server.url, HISTORY, { with: bob.user.id }, eve.token)).data?.conversation.messages, []);
-      assert.equal(codeOf(await gql(server.url, HISTORY, { with: bob.user.id, before: page1.messages[0].id }, eve.token)), 'BAD_USER_INPUT');
+      assert.deepEqual(
+        (await gql(server.url, HISTORY, { with: bob.user.id }, eve.token)).data?.conversation.messages,
+        [],
+      );
+      assert.equal(
+        codeOf(await gql(server.url, HISTORY, { with: bob.user.id, before: page1.messages[0].id }, eve.token)),
+        'BAD_USER_INPUT',
+      );
     });
 
     test('bad input is a clear error with a stable code and stores nothing', async () => {
@@ -127,8 +158,14 @@ for (const mode of ['redis', 'single-node'] as ServerMode[]) {
         assert.equal(res.errors?.[0]?.extensions?.stacktrace, undefined);
       }
       assert.equal(codeOf(await gql(server.url, SEND, { to: bob.user.id, body: 'hi' })), 'UNAUTHENTICATED');
-      assert.equal(codeOf(await gql(server.url, HISTORY, { with: bob.user.id, limit: 1000 }, alice.token)), 'BAD_USER_INPUT');
-      assert.equal(codeOf(await gql(server.url, 'mutation { markRead(messageIds: ["nope"]) }', {}, alice.token)), 'BAD_USER_INPUT');
+      assert.equal(
+        codeOf(await gql(server.url, HISTORY, { with: bob.user.id, limit: 1000 }, alice.token)),
+        'BAD_USER_INPUT',
+      );
+      assert.equal(
+        codeOf(await gql(server.url, 'mutation { markRead(messageIds: ["nope"]) }', {}, alice.token)),
+        'BAD_USER_INPUT',
+      );
       const exactlyMax = await gql(server.url, SEND, { to: bob.user.id, body: 'x'.repeat(100) }, alice.token);
       assert.equal(exactlyMax.data?.sendMessage.body.length, 100);
       const history = await gql(server.url, HISTORY, { with: bob.user.id }, alice.token);

@@ -13,7 +13,13 @@ export interface MessageDto {
 
 export type PublicUser = Pick<User, 'id' | 'username' | 'isBot' | 'role' | 'lastSeenAt'>;
 
-export const publicUser = ({ id, username, isBot, role, lastSeenAt }: User): PublicUser => ({ id, username, isBot, role, lastSeenAt });
+export const publicUser = ({ id, username, isBot, role, lastSeenAt }: User): PublicUser => ({
+  id,
+  username,
+  isBot,
+  role,
+  lastSeenAt,
+});
 
 export function toMessageDto(message: Message & { from: User; to: User }): MessageDto {
   const { id, clientId, body, createdAt, readAt } = message;

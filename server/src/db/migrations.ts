@@ -27,7 +27,10 @@ async function readMigrations(): Promise<MigrationList> {
         path: name,
         migrationFile: {
           path: 'migration.sql',
-          content: { tag: 'ok' as const, value: await readFile(path.join(migrationsDir, name, 'migration.sql'), 'utf8') },
+          content: {
+            tag: 'ok' as const,
+            value: await readFile(path.join(migrationsDir, name, 'migration.sql'), 'utf8'),
+          },
         },
       })),
     ),
@@ -47,9 +50,18 @@ export async function applyMigrations(databaseUrl: string): Promise<string[]> {
 export async function diffToSchema(databaseUrl: string): Promise<string> {
   const datamodel = await readDatamodel();
   const migrations = await readMigrations();
-  const from = migrations.migrationDirectories.length === 0 ? { tag: 'empty' as const } : { tag: 'url' as const, url: databaseUrl };
+  const from =
+    migrations.migrationDirectories.length === 0
+      ? { tag: 'empty' as const }
+      : { tag: 'url' as const, url: databaseUrl };
   return withSchemaEngine(databaseUrl, datamodel, async (engine) => {
-    const result = await engine.diff({ from, to: { tag: 'schemaDatamodel', files: [datamodel] }, script: true, exitCode: null, filters: noFilters });
+    const result = await engine.diff({
+      from,
+      to: { tag: 'schemaDatamodel', files: [datamodel] },
+      script: true,
+      exitCode: null,
+      filters: noFilters,
+    });
     return result.stdout ?? '';
   });
 }

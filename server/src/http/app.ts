@@ -2,8 +2,8 @@ import { existsSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import path from 'node:path';
 import { ApolloServer } from '@apollo/server';
-import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
+import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
 import { expressMiddleware } from '@as-integrations/express5';
 import cors from 'cors';
 import express, { type ErrorRequestHandler } from 'express';
@@ -25,9 +25,13 @@ export interface RunningServer {
 /** A JSON body the GraphQL clients understand, for errors raised before GraphQL runs. */
 const bodyErrors: ErrorRequestHandler = (error: { type?: string; status?: number }, _req, res, next) => {
   if (error.type === 'entity.too.large') {
-    res.status(413).json({ errors: [{ message: 'The request is too large.', extensions: { code: 'PAYLOAD_TOO_LARGE' } }] });
+    res
+      .status(413)
+      .json({ errors: [{ message: 'The request is too large.', extensions: { code: 'PAYLOAD_TOO_LARGE' } }] });
   } else if (error.type === 'entity.parse.failed') {
-    res.status(400).json({ errors: [{ message: 'The request body is not valid JSON.', extensions: { code: 'BAD_REQUEST' } }] });
+    res
+      .status(400)
+      .json({ errors: [{ message: 'The request body is not valid JSON.', extensions: { code: 'BAD_REQUEST' } }] });
   } else {
     next(error);
   }
@@ -73,7 +77,8 @@ export async function startHttpServer(services: Services, schema: GraphQLSchema)
     express.json({ limit: config.MAX_REQUEST_BYTES }),
     bodyErrors,
     expressMiddleware(apollo, {
-      context: async ({ req }) => createContext(services, await services.tokens.verifyHeader(req.headers.authorization), req.ip ?? ''),
+      context: async ({ req }) =>
+        createContext(services, await services.tokens.verifyHeader(req.headers.authorization), req.ip ?? ''),
     }),
   );
   app.use(express.static(webDist, { index: false, maxAge: '1h' }));

@@ -14,7 +14,8 @@ const clientCodes = new Set([
   'PERSISTED_QUERY_NOT_SUPPORTED',
 ]);
 
-const unavailable = /Can't reach database|ECONNREFUSED|Connection terminated|connect ETIMEDOUT|Connection is closed|MaxRetriesPerRequest/i;
+const unavailable =
+  /Can't reach database|ECONNREFUSED|Connection terminated|connect ETIMEDOUT|Connection is closed|MaxRetriesPerRequest/i;
 
 /** The one place that decides what a client sees of an error: known errors as they are, the rest masked and logged. */
 export function createFormatError(log: Logger) {
@@ -26,7 +27,11 @@ export function createFormatError(log: Logger) {
     const message = original instanceof Error ? original.message : String(original);
     if (unavailable.test(message)) {
       log.warn({ err: original, path: formatted.path }, 'dependency unavailable');
-      return { message: 'The service is temporarily unavailable. Try again shortly.', path: formatted.path, extensions: { code: 'SERVICE_UNAVAILABLE' } };
+      return {
+        message: 'The service is temporarily unavailable. Try again shortly.',
+        path: formatted.path,
+        extensions: { code: 'SERVICE_UNAVAILABLE' },
+      };
     }
     log.error({ err: original, path: formatted.path }, 'unexpected error');
     return { message: 'Internal server error.', path: formatted.path, extensions: { code: 'INTERNAL_SERVER_ERROR' } };

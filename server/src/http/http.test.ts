@@ -8,7 +8,9 @@ import { type ServerProcess, startServer, testEnv } from '../test/server-process
 describe('the HTTP surface', () => {
   let server: ServerProcess;
   before(async () => {
-    server = await startServer(testEnv('redis', { MAX_REQUEST_BYTES: '4096', MAX_QUERY_DEPTH: '2', GRAPHQL_INTROSPECTION: 'false' }));
+    server = await startServer(
+      testEnv('redis', { MAX_REQUEST_BYTES: '4096', MAX_QUERY_DEPTH: '2', GRAPHQL_INTROSPECTION: 'false' }),
+    );
   });
   after(() => server.stop());
 
@@ -20,12 +22,16 @@ describe('the HTTP surface', () => {
   });
 
   test('a browser asking for /graphql gets the bundled IDE; API clients get GraphQL', async () => {
-    const page = await fetch(`${server.url}/graphql`, { headers: { accept: 'text/html,application/xhtml+xml,*/*;q=0.8' } });
+    const page = await fetch(`${server.url}/graphql`, {
+      headers: { accept: 'text/html,application/xhtml+xml,*/*;q=0.8' },
+    });
     assert.equal(page.status, 200);
     const html = await page.text();
     assert.match(html, /<script[^>]+src="\/assets\//, 'scripts come from this server, not a CDN');
     assert.doesNotMatch(html, /https?:\/\/(unpkg|cdn|esm\.sh)/);
-    const api = await fetch(`${server.url}/graphql?query=%7B__typename%7D`, { headers: { 'apollo-require-preflight': 'true' } });
+    const api = await fetch(`${server.url}/graphql?query=%7B__typename%7D`, {
+      headers: { 'apollo-require-preflight': 'true' },
+    });
     assert.deepEqual(await api.json(), { data: { __typename: 'Query' } });
   });
 
@@ -38,17 +44,31 @@ describe('the HTTP surface', () => {
     const malformed = await gql(server.url, '{ me { id ');
     assert.equal(codeOf(malformed), 'GRAPHQL_PARSE_FAILED');
     const { token, user } = await register(server.url, `deep_${Date.now()}`);
-    const deep = await gql(server.url, 'query($id: ID!) { conversation(withUserId: $id) { messages { from { id } } } }', { id: user.id }, token);
+    const deep = await gql(
+      server.url,
+      'query($id: ID!) { conversation(withUserId: $id) { messages { from { id } } } }',
+      { id: user.id },
+      token,
+    );
     assert.equal(codeOf(deep), 'GRAPHQL_VALIDATION_FAILED');
     assert.match(deep.errors?.[0]?.message ?? '', /depth/);
-    const shallow = await gql(server.url, 'query($id: ID!) { conversation(withUserId: $id) { hasMore } }', { id: user.id }, token);
+    const shallow = await gql(
+      server.url,
+      'query($id: ID!) { conversation(withUserId: $id) { hasMore } }',
+      { id: user.id },
+      token,
+    );
     assert.equal(shallow.data?.conversation.hasMore, false);
     assert.equal(codeOf(await gql(server.url, '{ __schema { types { name } } }')), 'GRAPHQL_VALIDATION_FAILED');
 
     // The same limit holds over WebSocket.
     const socket = connect(server.wsUrl, token);
     const allowed = subscribe(socket, 'subscription { presenceChanged { user { id } } }');
-    const tooDeep = subscribe(socket, 'query($id: ID!) { conversation(withUserId: $id) { messages { from { id } } } }', { id: user.id });
+    const tooDeep = subscribe(
+      socket,
+      'query($id: ID!) { conversation(withUserId: $id) { messages { from { id } } } }',
+      { id: user.id },
+    );
     await socket.connected;
     await new Promise((resolve) => setTimeout(resolve, 300));
     assert.equal(allowed.errors.length, 0);
@@ -63,8 +83,15 @@ describe('the HTTP surface', () => {
       body: JSON.stringify({ query: '{ __typename }', variables: { pad: 'x'.repeat(5000) } }),
     });
     assert.equal(big.status, 413);
-    assert.equal(((await big.json()) as { errors: { extensions: { code: string } }[] }).errors[0]?.extensions.code, 'PAYLOAD_TOO_LARGE');
-    const broken = await fetch(`${server.url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"query": ' });
+    assert.equal(
+      ((await big.json()) as { errors: { extensions: { code: string } }[] }).errors[0]?.extensions.code,
+      'PAYLOAD_TOO_LARGE',
+    );
+    const broken = await fetch(`${server.url}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: '{"query": ',
+    });
     assert.equal(broken.status, 400);
     assert.equal((await fetch(`${server.url}/healthz`)).status, 200, 'the process lives on');
   });
@@ -73,7 +100,11 @@ describe('the HTTP surface', () => {
 describe('configuration', () => {
   const main = path.resolve(__dirname, '../main.js');
   const run = (env: Record<string, string>) =>
-    spawnSync(process.execPath, [main], { env: { PATH: process.env.PATH ?? '', ...testEnv('redis'), ...env }, encoding: 'utf8', timeout: 20_000 });
+    spawnSync(process.execPath, [main], {
+      env: { PATH: process.env.PATH ?? '', ...testEnv('redis'), ...env },
+      encoding: 'utf8',
+      timeout: 20_000,
+    });
 
   test('a bad value stops start-up with one line naming the variable', () => {
     for (const [name, value] of [

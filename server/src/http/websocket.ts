@@ -56,7 +56,10 @@ export async function attachWebSocket(httpServer: Server, schema: GraphQLSchema,
       context: (ctx) => createContext(services, ctx.extra.viewer ?? null, ctx.extra.request.socket.remoteAddress ?? ''),
       onClose: async (ctx) => {
         // On shutdown, presence is left to expire: clients reconnect to another process meanwhile.
-        if (ctx.extra.connId && !shuttingDown) await presence.disconnect(ctx.extra.connId).catch((err: unknown) => log.warn({ err }, 'presence disconnect failed'));
+        if (ctx.extra.connId && !shuttingDown)
+          await presence
+            .disconnect(ctx.extra.connId)
+            .catch((err: unknown) => log.warn({ err }, 'presence disconnect failed'));
       },
     },
     wss,
@@ -64,7 +67,8 @@ export async function attachWebSocket(httpServer: Server, schema: GraphQLSchema,
   );
 
   const stopListening = await services.pubsub.listen<Revocation>(REVOCATIONS_TOPIC, (revocation) => {
-    for (const connection of services.connections.matching(revocation)) connection.close(CLOSE_SESSION_ENDED, 'Session ended');
+    for (const connection of services.connections.matching(revocation))
+      connection.close(CLOSE_SESSION_ENDED, 'Session ended');
   });
 
   return {

@@ -45,6 +45,8 @@ export class MemoryPresenceStore implements PresenceStore {
 
   async connections() {
     const now = Date.now();
-    return [...this.users.values()].flatMap((conns) => [...conns.values()].filter((e) => e.expiresAt > now).map((e) => e.info));
+    return [...this.users.values()].flatMap((conns) =>
+      [...conns.values()].filter((e) => e.expiresAt > now).map((e) => e.info),
+    );
   }
 }

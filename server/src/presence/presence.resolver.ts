@@ -1,9 +1,9 @@
 import { Ctx, FieldResolver, Query, Resolver, Root, Subscription } from 'type-graphql';
 import { UserType } from '../auth/user.type';
 import { type Context, requireViewer } from '../context';
-import { PresenceEvent } from './presence-event.type';
 import type { PresenceChange } from './presence.service';
 import { PRESENCE_TOPIC } from './presence.topics';
+import { PresenceEvent } from './presence-event.type';
 
 @Resolver(() => UserType)
 export class PresenceResolver {

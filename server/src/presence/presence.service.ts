@@ -4,8 +4,8 @@ import type { Db } from '../db/client';
 import type { Logger } from '../logger';
 import type { PubSub } from '../pubsub';
 import type { ConnectionRegistry, LocalConnection } from './connections';
-import type { PresenceStore } from './presence-store';
 import { PRESENCE_TOPIC } from './presence.topics';
+import type { PresenceStore } from './presence-store';
 
 /** Published on every online/offline transition; `user.online` travels with it. */
 export interface PresenceChange {
@@ -44,13 +44,18 @@ export class PresenceService {
 
   async connect(connection: LocalConnection) {
     this.registry.add(connection);
-    const info = { connId: connection.connId, userId: connection.userId, connectedAt: connection.connectedAt.toISOString() };
+    const info = {
+      connId: connection.connId,
+      userId: connection.userId,
+      connectedAt: connection.connectedAt.toISOString(),
+    };
     if (await this.store.connect(info, Date.now() + this.timeoutMs)) await this.announce(connection.userId, true);
   }
 
   async disconnect(connId: string) {
     const connection = this.registry.remove(connId);
-    if (connection && (await this.store.disconnect(connection.userId, connId))) await this.announce(connection.userId, false);
+    if (connection && (await this.store.disconnect(connection.userId, connId)))
+      await this.announce(connection.userId, false);
   }
 
   online(userIds: readonly string[]) {

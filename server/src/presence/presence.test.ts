@@ -7,10 +7,15 @@ const PRESENCE = 'subscription { presenceChanged { online at user { id username 
 const CONTACTS = '{ contacts { id username online lastSeenAt } }';
 
 interface PresenceEvent {
-  presenceChanged: { online: boolean; at: string; user: { id: string; username: string; online: boolean; lastSeenAt: string | null } };
+  presenceChanged: {
+    online: boolean;
+    at: string;
+    user: { id: string; username: string; online: boolean; lastSeenAt: string | null };
+  };
 }
 
-const about = (userId: string, online: boolean) => (e: PresenceEvent) => e.presenceChanged.user.id === userId && e.presenceChanged.online === online;
+const about = (userId: string, online: boolean) => (e: PresenceEvent) =>
+  e.presenceChanged.user.id === userId && e.presenceChanged.online === online;
 
 async function onlineIn(server: ServerProcess, token: string, userId: string): Promise<boolean> {
   const res = await gql(server.url, CONTACTS, {}, token);

@@ -71,7 +71,16 @@ export class RedisPresenceStore implements PresenceStore {
   }
 
   async disconnect(userId: string, connId: string) {
-    const result = await this.redis.eval(DISCONNECT, 3, this.expiryKey, this.userPrefix + userId, this.infoKey, `${userId}|${connId}`, connId, Date.now());
+    const result = await this.redis.eval(
+      DISCONNECT,
+      3,
+      this.expiryKey,
+      this.userPrefix + userId,
+      this.infoKey,
+      `${userId}|${connId}`,
+      connId,
+      Date.now(),
+    );
     return result === 1;
   }
 
@@ -90,7 +99,10 @@ export class RedisPresenceStore implements PresenceStore {
 
   async connections() {
     const now = Date.now();
-    const [infos, live] = await Promise.all([this.redis.hvals(this.infoKey), this.redis.zrangebyscore(this.expiryKey, now, '+inf')]);
+    const [infos, live] = await Promise.all([
+      this.redis.hvals(this.infoKey),
+      this.redis.zrangebyscore(this.expiryKey, now, '+inf'),
+    ]);
     const liveIds = new Set(live.map((member) => member.slice(member.indexOf('|') + 1)));
     return infos.map((json) => JSON.parse(json) as ConnectionInfo).filter((info) => liveIds.has(info.connId));
   }

@@ -1,8 +1,8 @@
 // Writes server/schema.graphql, the checked-in contract that codegen and reviewers read.
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { printSdl } from './print';
 import { buildParleySchema } from './build-schema';
+import { printSdl } from './print';
 
 buildParleySchema()
   .then((schema) => writeFile(path.resolve(__dirname, '../../schema.graphql'), printSdl(schema)))

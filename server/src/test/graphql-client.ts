@@ -29,7 +29,11 @@ export interface User {
   username: string;
 }
 
-export async function register(url: string, username: string, password = 'correct-horse'): Promise<{ token: string; user: User }> {
+export async function register(
+  url: string,
+  username: string,
+  password = 'correct-horse',
+): Promise<{ token: string; user: User }> {
   const res = await gql<{ register: { token: string; user: User } }>(
     url,
     'mutation($u: String!, $p: String!) { register(username: $u, password: $p) { token user { id username } } }',
@@ -82,7 +86,11 @@ export interface Subscription<T> {
   dispose(): void;
 }
 
-export function subscribe<T = Record<string, any>>(socket: Socket, query: string, variables: Record<string, unknown> = {}): Subscription<T> {
+export function subscribe<T = Record<string, any>>(
+  socket: Socket,
+  query: string,
+  variables: Record<string, unknown> = {},
+): Subscription<T> {
   const events: T[] = [];
   const errors: unknown[] = [];
   const waiters = new Set<() => void>();
@@ -117,7 +125,11 @@ export function subscribe<T = Record<string, any>>(socket: Socket, query: string
         };
         const timer = setTimeout(() => {
           waiters.delete(check);
-          reject(new Error(`no matching event within ${timeoutMs} ms; got ${JSON.stringify(events)} errors ${JSON.stringify(errors)}`));
+          reject(
+            new Error(
+              `no matching event within ${timeoutMs} ms; got ${JSON.stringify(events)} errors ${JSON.stringify(errors)}`,
+            ),
+          );
         }, timeoutMs);
         waiters.add(check);
         check();

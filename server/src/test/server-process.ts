@@ -1,7 +1,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import path from 'node:path';
 import { once } from 'node:events';
+import path from 'node:path';
 
 export const TEST_JWT_SECRET = 'test-secret-test-secret-test-secret-0123';
 
@@ -30,7 +30,12 @@ export function testEnv(mode: ServerMode = 'redis', overrides: Record<string, st
     JWT_SECRET: TEST_JWT_SECRET,
     PRESENCE_TIMEOUT_SECONDS: '3',
     LOGIN_MAX_FAILURES_PER_IP: '1000',
-    ...(mode === 'redis' ? { REDIS_URL: process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379', REDIS_PREFIX: process.env.TEST_REDIS_PREFIX ?? 'parley-test' } : {}),
+    ...(mode === 'redis'
+      ? {
+          REDIS_URL: process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379',
+          REDIS_PREFIX: process.env.TEST_REDIS_PREFIX ?? 'parley-test',
+        }
+      : {}),
     ...overrides,
   };
 }
@@ -39,7 +44,9 @@ const mainJs = path.resolve(__dirname, '../main.js');
 
 /** Starts the real server (server/dist/main.js) as a child process and waits until it listens. */
 export async function startServer(env: Record<string, string> = testEnv()): Promise<ServerProcess> {
-  const base = Object.fromEntries(Object.entries(process.env).filter(([k]) => !/^(DATABASE_URL|REDIS_URL|REDIS_PREFIX|PORT|JWT_SECRET)$/.test(k)));
+  const base = Object.fromEntries(
+    Object.entries(process.env).filter(([k]) => !/^(DATABASE_URL|REDIS_URL|REDIS_PREFIX|PORT|JWT_SECRET)$/.test(k)),
+  );
   const child = spawn(process.execPath, [mainJs], { env: { ...base, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
@@ -59,7 +66,10 @@ export async function startServer(env: Record<string, string> = testEnv()): Prom
       reject(new Error(`server exited with ${code}:\n${output}`));
     });
   });
-  const exited = () => (child.exitCode !== null || child.signalCode !== null ? Promise.resolve() : once(child, 'exit').then(() => undefined));
+  const exited = () =>
+    child.exitCode !== null || child.signalCode !== null
+      ? Promise.resolve()
+      : once(child, 'exit').then(() => undefined);
   return {
     url,
     wsUrl: `${url.replace(/^http/, 'ws')}/graphql`,

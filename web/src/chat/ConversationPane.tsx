@@ -176,6 +176,7 @@ export function ConversationPane({ meId, peer, onClose }: ConversationPaneProps)
   const stickToBottom = useRef(true);
   const restoreFromBottom = useRef<number | null>(null);
   const lastKey = items.at(-1)?.key;
+  // biome-ignore lint/correctness/useExhaustiveDependencies: re-run when messages are added, to keep the scroll position
   useLayoutEffect(() => {
     const el = listRef.current;
     if (!el) return;

@@ -126,6 +126,7 @@ export function OutboxProvider({ meId, onSent, children }: OutboxProviderProps) 
   const queuedCount = entries.filter((e) => e.status === 'queued').length;
 
   // Send when the link comes back, when something new is queued, and on retry ticks.
+  // biome-ignore lint/correctness/useExhaustiveDependencies: generation and retryTick are triggers, not inputs
   useEffect(() => {
     if (online && queuedCount > 0) void flush();
   }, [online, generation, queuedCount, retryTick, flush]);
