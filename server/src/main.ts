@@ -1,11 +1,16 @@
 import 'reflect-metadata';
-import { ConfigError, loadConfig } from './config';
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { ConfigError, loadConfig, repoRoot } from './config';
 import { startHttpServer } from './http/app';
 import { createLogger } from './logger';
 import { buildParleySchema } from './schema/build-schema';
 import { createServices } from './services';
 
 async function main() {
+  const envFile = path.join(repoRoot, '.env');
+  // Variables already set win; tests set everything themselves.
+  if (process.env.NODE_ENV !== 'test' && existsSync(envFile)) process.loadEnvFile(envFile);
   let config: ReturnType<typeof loadConfig>;
   try {
     config = loadConfig();
