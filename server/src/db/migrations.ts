@@ -46,17 +46,19 @@ export async function applyMigrations(databaseUrl: string): Promise<string[]> {
   });
 }
 
-/** The SQL that takes a database at `databaseUrl` (with every migration applied) to the current schema. */
-export async function diffToSchema(databaseUrl: string): Promise<string> {
+/**
+ * The SQL from the schema `previous` (e.g. prisma/schema.prisma as committed) to the current one. The
+ * WebAssembly engine can neither diff from a URL nor introspect this database, so the starting point is
+ * given as a schema text; the result is applied to a scratch database by the caller to prove it runs.
+ */
+export async function diffSchemas(databaseUrl: string, previous: string | null): Promise<string> {
   const datamodel = await readDatamodel();
-  const migrations = await readMigrations();
-  const from =
-    migrations.migrationDirectories.length === 0
-      ? { tag: 'empty' as const }
-      : { tag: 'url' as const, url: databaseUrl };
   return withSchemaEngine(databaseUrl, datamodel, async (engine) => {
     const result = await engine.diff({
-      from,
+      from:
+        previous === null
+          ? { tag: 'empty' }
+          : { tag: 'schemaDatamodel', files: [{ path: datamodel.path, content: previous }] },
       to: { tag: 'schemaDatamodel', files: [datamodel] },
       script: true,
       exitCode: null,
