@@ -1,11 +1,18 @@
 // The server the Playwright tests run against: built output, a fresh database seeded with the demo
-// users, Redis under a fresh prefix, port 4100. Both are removed when Playwright stops it.
+// users, Redis under a fresh prefix, port 4100, and a loopback model server on 4101 behind "ChatGPT".
+// The database and keys are removed when Playwright stops it.
 import { spawn } from 'node:child_process';
+import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import { createTestEnv } from './test-env.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
+const require = createRequire(import.meta.url);
+const { startFakeModelServer } = require('../server/dist/test/fake-model-server.js');
+
 const env = await createTestEnv('e2e');
+// "ChatGPT" is backed by the loopback OpenAI-compatible server: the real openai client, no internet.
+const model = await startFakeModelServer(Number(process.env.E2E_MODEL_PORT ?? 4101));
 const child = spawn(process.execPath, ['server/dist/main.js'], {
   cwd: root,
   stdio: 'inherit',
@@ -19,6 +26,11 @@ const child = spawn(process.execPath, ['server/dist/main.js'], {
     JWT_SECRET: 'e2e-secret-e2e-secret-e2e-secret-e2e',
     SEED_DEMO_USERS: 'true',
     LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn',
+    OPENAI_API_KEY: 'e2e-key',
+    OPENAI_BASE_URL: model.baseUrl,
+    GPT_VERSION: 'test-model',
+    JOB_BACKOFF_MS: '200',
+    BOT_HEALTH_INTERVAL_SECONDS: '5',
   },
 });
 let stopping = false;
@@ -30,6 +42,7 @@ const stop = () => {
 process.on('SIGTERM', stop);
 process.on('SIGINT', stop);
 child.on('exit', async (status) => {
+  await model.close();
   await env.destroy();
   process.exit(stopping ? 0 : (status ?? 1));
 });

@@ -35,13 +35,43 @@ const schema = z
     TRUST_PROXY: bool.default(false),
     GRAPHQL_INTROSPECTION: bool.default(true),
     MAX_MESSAGE_CHARS: int(1, 100_000).default(4000),
-    MAX_REQUEST_BYTES: int(1024, 50 * 1024 * 1024).default(1024 * 1024),
+    MAX_REQUEST_BYTES: int(1024, 100 * 1024 * 1024).default(8 * 1024 * 1024),
     MAX_QUERY_DEPTH: int(2, 100).default(12),
     PRESENCE_TIMEOUT_SECONDS: int(2, 3600).default(10),
     LOGIN_MAX_FAILURES: int(1, 10_000).default(5),
     LOGIN_MAX_FAILURES_PER_IP: int(1, 100_000).default(50),
     LOGIN_WINDOW_SECONDS: int(1, 86_400).default(15 * 60),
     WEB_DIST_DIR: z.string().min(1).default(path.join(repoRoot, 'web/dist')),
+
+    // Model calls (the names GPT_VERSION and GPT_TOKEN_LIMIT are chat-tasks'; its .env works as it is).
+    OPENAI_API_KEY: z.string().min(1).optional(),
+    OPENAI_BASE_URL: z.string().url().optional(),
+    GPT_VERSION: z.string().min(1).default('gpt-4o-mini'),
+    GPT_TOKEN_LIMIT: int(1, 1_000_000).default(1024),
+    ALLOWED_MODELS: z
+      .string()
+      .transform((v) =>
+        v
+          .split(',')
+          .map((m) => m.trim())
+          .filter(Boolean),
+      )
+      .optional(),
+    BOTS_FILE: z.string().min(1).optional(),
+    ROLE: z.enum(['all', 'api', 'worker']).default('all'),
+    WORKER_CONCURRENCY: int(1, 1000).default(4),
+    WORKER_LOCK_SECONDS: int(1, 3600).default(30),
+    JOB_ATTEMPTS: int(1, 20).default(3),
+    JOB_BACKOFF_MS: int(0, 600_000).default(1000),
+    JOB_RESULT_TTL_SECONDS: int(60, 365 * 24 * 3600).default(24 * 3600),
+    MODEL_TIMEOUT_SECONDS: int(1, 3600).default(120),
+    CHAT_RATE_PER_MINUTE: int(1, 100_000).default(20),
+    CHAT_MAX_CONCURRENT: int(1, 1000).default(3),
+    CHAT_HISTORY_CHARS: int(100, 1_000_000).default(12_000),
+    MAX_IMAGE_BYTES: int(1024, 20 * 1024 * 1024).default(1024 * 1024),
+    MAX_IMAGES_PER_TURN: int(0, 20).default(4),
+    STREAM_THROTTLE_MS: int(0, 5000).default(50),
+    BOT_HEALTH_INTERVAL_SECONDS: int(1, 3600).default(30),
   })
   .superRefine((env, ctx) => {
     if (env.REDIS_URL && !env.JWT_SECRET) {
@@ -69,4 +99,17 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const name = String(issue?.path[0] ?? 'environment');
   const got = name in present ? ` (got ${JSON.stringify(present[name])})` : '';
   throw new ConfigError(`Invalid configuration: ${name} ${issue?.message ?? 'is invalid'}${got}`);
+}
+
+/** loadConfig for entry points: a bad value ends the process with its one-line message. */
+export function loadConfigOrExit(): Config {
+  try {
+    return loadConfig();
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      console.error(error.message);
+      process.exit(1);
+    }
+    throw error;
+  }
 }

@@ -1,6 +1,7 @@
 import type DataLoader from 'dataloader';
 import { forbidden, unauthenticated } from './errors';
 import type { Role } from './generated/prisma/enums';
+import type { ChatJobDto } from './jobs/chat-job.dto';
 import type { Services } from './services';
 
 /** The authenticated caller, taken from a verified, still-allowed JWT. */
@@ -17,6 +18,8 @@ export interface Context {
   services: Services;
   /** Batches presence look-ups of one operation (or one subscription event); never caches. */
   onlineLoader: DataLoader<string, boolean>;
+  /** Batches Message.job look-ups, likewise. */
+  jobLoader: DataLoader<string, ChatJobDto | null>;
 }
 
 export function requireViewer(ctx: Context): Viewer {

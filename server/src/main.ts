@@ -1,7 +1,8 @@
 import 'reflect-metadata';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { ConfigError, loadConfig, repoRoot } from './config';
+import { BotConfigError } from './bots/bot-config';
+import { loadConfigOrExit, repoRoot } from './config';
 import { startHttpServer } from './http/app';
 import { createLogger } from './logger';
 import { buildParleySchema } from './schema/build-schema';
@@ -11,18 +12,9 @@ async function main() {
   const envFile = path.join(repoRoot, '.env');
   // Variables already set win; tests set everything themselves.
   if (process.env.NODE_ENV !== 'test' && existsSync(envFile)) process.loadEnvFile(envFile);
-  let config: ReturnType<typeof loadConfig>;
-  try {
-    config = loadConfig();
-  } catch (error) {
-    if (error instanceof ConfigError) {
-      console.error(error.message);
-      process.exit(1);
-    }
-    throw error;
-  }
+  const config = loadConfigOrExit();
   const log = createLogger(config.LOG_LEVEL);
-  const services = await createServices(config, log);
+  const services = await createServices(config, log, { api: true, worker: config.ROLE !== 'api' });
   const http = await startHttpServer(services, await buildParleySchema());
   log.info({ url: http.url }, `Parley is running at ${http.url} (GraphQL IDE at ${http.url}/graphql)`);
 
@@ -44,6 +36,6 @@ async function main() {
 }
 
 main().catch((error: unknown) => {
-  console.error(error);
+  console.error(error instanceof BotConfigError ? error.message : error);
   process.exit(1);
 });

@@ -41,7 +41,8 @@ class EnginePubSub implements PubSub {
 export function createPubSub(redisUrl: string | undefined, prefix: string, log: Logger): PubSub {
   if (!redisUrl) return new EnginePubSub(new MemoryPubSub(), '', async () => {});
   const publisher = createRedis(redisUrl, log, 'pubsub-pub');
-  const subscriber = createRedis(redisUrl, log, 'pubsub-sub');
+  // No ready check: it sends INFO, which a connection that already subscribed may not send.
+  const subscriber = createRedis(redisUrl, log, 'pubsub-sub', { enableReadyCheck: false });
   const engine = new RedisPubSub({ publisher, subscriber });
   return new EnginePubSub(engine, `${prefix}:`, async () => {
     await engine.close();

@@ -4,11 +4,16 @@ import { MemoryRateLimiter, type RateLimiter, RedisRateLimiter } from './auth/ra
 import { seedUsers } from './auth/seed';
 import { DbTokenStore, RedisTokenStore, type TokenStore } from './auth/token-store';
 import { Tokens } from './auth/tokens';
+import { loadBotConfigs } from './bots/bot-config';
+import { BotRegistry } from './bots/bot-registry';
 import { ChatService } from './chat/chat.service';
 import type { Config } from './config';
 import { createDb, type Db } from './db/client';
 import { type EmbeddedDatabase, startEmbeddedPostgres } from './db/embedded';
 import { applyMigrations } from './db/migrations';
+import { JobProcessor } from './jobs/job-processor';
+import { JobsService } from './jobs/jobs.service';
+import { JOB_CANCEL_TOPIC } from './jobs/jobs.topics';
 import type { Logger } from './logger';
 import { ConnectionRegistry } from './presence/connections';
 import { MemoryPresenceStore } from './presence/memory-presence-store';
@@ -16,6 +21,7 @@ import { PresenceService } from './presence/presence.service';
 import type { PresenceStore } from './presence/presence-store';
 import { RedisPresenceStore } from './presence/redis-presence-store';
 import { createPubSub, type PubSub } from './pubsub';
+import { BullMqQueue, InProcessQueue, type JobQueue } from './queue';
 import { createRedis, type Redis } from './redis';
 
 /** Everything the resolvers and the transport need, built once per process. */
@@ -30,7 +36,17 @@ export interface Services {
   chat: ChatService;
   presence: PresenceService;
   connections: ConnectionRegistry;
+  bots: BotRegistry;
+  jobs: JobsService;
+  queue: JobQueue;
   close(): Promise<void>;
+}
+
+export interface Roles {
+  /** Serves GraphQL: presence timers and bot health checks. */
+  api: boolean;
+  /** Runs model calls from the queue. */
+  worker: boolean;
 }
 
 async function openDatabase(config: Config, log: Logger): Promise<{ url: string; embedded: EmbeddedDatabase | null }> {
@@ -39,7 +55,8 @@ async function openDatabase(config: Config, log: Logger): Promise<{ url: string;
   return { url: embedded.url, embedded };
 }
 
-export async function createServices(config: Config, log: Logger): Promise<Services> {
+export async function createServices(config: Config, log: Logger, roles: Roles): Promise<Services> {
+  const botConfigs = loadBotConfigs(config);
   const { url, embedded } = await openDatabase(config, log);
   const applied = await applyMigrations(url);
   if (applied.length) log.info({ migrations: applied }, 'applied database migrations');
@@ -71,7 +88,49 @@ export async function createServices(config: Config, log: Logger): Promise<Servi
     log,
     config.PRESENCE_TIMEOUT_SECONDS * 1000,
   );
-  presence.start();
+  const bots = new BotRegistry(db, log);
+  await bots.load(botConfigs);
+
+  const retry = { attempts: config.JOB_ATTEMPTS, backoffMs: config.JOB_BACKOFF_MS };
+  const queue: JobQueue = config.REDIS_URL
+    ? new BullMqQueue(
+        config.REDIS_URL,
+        prefix,
+        retry,
+        config.JOB_RESULT_TTL_SECONDS,
+        config.WORKER_LOCK_SECONDS * 1000,
+        log,
+      )
+    : new InProcessQueue(retry, log);
+  const jobs = new JobsService(db, queue, pubsub, limiter, bots, config, log);
+  const chat = new ChatService(db, pubsub, config.MAX_MESSAGE_CHARS, jobs);
+  const timers: NodeJS.Timeout[] = [];
+  let stopCancelListener = () => {};
+
+  if (roles.api) {
+    presence.start();
+    bots.startHealthChecks(config.BOT_HEALTH_INTERVAL_SECONDS * 1000, (userId, online) => {
+      void presence.announce(userId, online);
+    });
+  }
+  if (roles.worker) {
+    const processor = new JobProcessor(db, jobs, chat, bots, config, log);
+    if (!redis) {
+      // Single node: jobs that were waiting or running when it stopped are this process's to resume.
+      const unfinished = await db.chatJob.findMany({
+        where: { state: { in: ['QUEUED', 'ACTIVE'] } },
+        select: { id: true },
+      });
+      for (const { id } of unfinished) await queue.enqueue(id);
+      log.info('No REDIS_URL: model calls run in this process (single-node mode).');
+    }
+    queue.startWorker(processor.process, config.WORKER_CONCURRENCY);
+    stopCancelListener = await pubsub.listen<{ jobId: string }>(JOB_CANCEL_TOPIC, ({ jobId }) =>
+      queue.abortLocal(jobId),
+    );
+    const purge = () => void jobs.purgeExpired().catch((err: unknown) => log.warn({ err }, 'job purge failed'));
+    timers.push(setInterval(purge, 10 * 60 * 1000).unref());
+  }
 
   return {
     config,
@@ -81,10 +140,17 @@ export async function createServices(config: Config, log: Logger): Promise<Servi
     pubsub,
     tokens,
     auth: new AuthService(db, tokens, limiter, pubsub, config),
-    chat: new ChatService(db, pubsub, config.MAX_MESSAGE_CHARS),
+    chat,
     presence,
     connections,
+    bots,
+    jobs,
+    queue,
     async close() {
+      for (const timer of timers) clearInterval(timer);
+      stopCancelListener();
+      bots.stop();
+      await queue.close().catch(() => {});
       presence.stop();
       await pubsub.close().catch(() => {});
       redis?.disconnect();

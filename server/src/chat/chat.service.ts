@@ -2,6 +2,7 @@ import type { Viewer } from '../context';
 import { type Db, isUniqueViolation } from '../db/client';
 import { badInput, notFound } from '../errors';
 import { parseId } from '../ids';
+import type { JobsService } from '../jobs/jobs.service';
 import type { PubSub } from '../pubsub';
 import { userMessagesTopic } from './chat.topics';
 import { type MessageDto, toMessageDto, withUsers } from './message.dto';
@@ -20,6 +21,7 @@ export class ChatService {
     private readonly db: Db,
     private readonly pubsub: PubSub,
     private readonly maxChars: number,
+    private readonly jobs: JobsService,
   ) {}
 
   /**
@@ -41,8 +43,10 @@ export class ChatService {
       if (existing) return { message: existing, created: false };
     }
     if (toId === viewer.id) throw badInput('You cannot message yourself.', 'toUserId');
-    if (!(await this.db.user.findUnique({ where: { id: toId }, select: { id: true } })))
-      throw notFound('No such user.');
+    const recipient = await this.db.user.findUnique({ where: { id: toId }, select: { isBot: true } });
+    if (!recipient) throw notFound('No such user.');
+    // A message to a bot costs a model call: check the limits before anything is stored.
+    if (recipient.isBot) await this.jobs.assertWithinLimits(viewer.id);
 
     let message: MessageDto;
     try {
@@ -57,6 +61,8 @@ export class ChatService {
       if (existing) return { message: existing, created: false };
       throw error;
     }
+    // The reply job exists before anyone sees the message, so every copy of it can show the job.
+    if (recipient.isBot) await this.jobs.replyToMessage(viewer.id, toId, message.id).catch(() => undefined);
     await this.publish(message);
     return { message, created: true };
   }

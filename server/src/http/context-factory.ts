@@ -7,6 +7,14 @@ export function createContext(services: Services, viewer: Viewer | null, ip: str
     viewer,
     ip,
     services,
-    onlineLoader: new DataLoader((ids: readonly string[]) => services.presence.online(ids), { cache: false }),
+    onlineLoader: new DataLoader(
+      async (ids: readonly string[]) => {
+        // Bots are online while their endpoint answers; people while they hold a connection.
+        const people = await services.presence.online(ids);
+        return ids.map((id, i) => services.bots.online(id) ?? people[i] ?? false);
+      },
+      { cache: false },
+    ),
+    jobLoader: new DataLoader((ids: readonly string[]) => services.jobs.latestForMessages(ids), { cache: false }),
   };
 }

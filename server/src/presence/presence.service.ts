@@ -87,7 +87,8 @@ export class PresenceService {
     }
   }
 
-  private async announce(userId: string, online: boolean) {
+  /** Publishes a user (or bot) going online or offline. */
+  async announce(userId: string, online: boolean) {
     const at = new Date();
     const user = online
       ? await this.db.user.findUnique({ where: { id: userId } })

@@ -3,7 +3,10 @@ import type { GraphQLSchema } from 'graphql';
 import { buildSchema } from 'type-graphql';
 import { AdminResolver } from '../admin/admin.resolver';
 import { AuthResolver } from '../auth/auth.resolver';
+import { BotUserResolver } from '../bots/bot-user.resolver';
 import { ChatResolver } from '../chat/chat.resolver';
+import { JobsResolver } from '../jobs/jobs.resolver';
+import { MessageJobResolver } from '../jobs/message-job.resolver';
 import { PresenceResolver } from '../presence/presence.resolver';
 
 // Every @Subscription has its own `subscribe` over the process's PubSub (in context), so type-graphql's
@@ -17,7 +20,15 @@ const topicsUnsupported = {
   },
 };
 
-export const resolvers = [AuthResolver, ChatResolver, PresenceResolver, AdminResolver] as const;
+export const resolvers = [
+  AuthResolver,
+  ChatResolver,
+  PresenceResolver,
+  AdminResolver,
+  JobsResolver,
+  MessageJobResolver,
+  BotUserResolver,
+] as const;
 
 export function buildParleySchema(): Promise<GraphQLSchema> {
   return buildSchema({ resolvers, validate: false, pubSub: topicsUnsupported });

@@ -1,0 +1,84 @@
+import { randomBytes } from 'node:crypto';
+import type { Db } from '../db/client';
+import type { Logger } from '../logger';
+import type { BotConfig } from './bot-config';
+import { checkBotHealth } from './model-call';
+
+interface BotEntry {
+  config: BotConfig;
+  userId: string;
+  /** Why the bot is offline, or null while its endpoint answers. */
+  problem: string | null;
+}
+
+/**
+ * The configured bots, each backed by a User row (isBot) so that it is a contact like any other.
+ * Bot users left from an earlier configuration stay in contact lists, offline, with the reason.
+ */
+export class BotRegistry {
+  private readonly byUserId = new Map<string, BotEntry>();
+  private timer: NodeJS.Timeout | undefined;
+
+  constructor(
+    private readonly db: Db,
+    private readonly log: Logger,
+  ) {}
+
+  async load(configs: BotConfig[]): Promise<void> {
+    for (const config of configs) {
+      const existing = await this.db.user.findUnique({ where: { username: config.name } });
+      if (existing && !existing.isBot) {
+        this.log.error({ bot: config.name }, 'a person already has this bot name: the bot is not available');
+        continue;
+      }
+      // An unusable password hash: nobody logs in as a bot.
+      const user =
+        existing ??
+        (await this.db.user.upsert({
+          where: { username: config.name },
+          create: { username: config.name, isBot: true, passwordHash: `!bot:${randomBytes(16).toString('hex')}` },
+          update: {},
+        }));
+      this.byUserId.set(user.id, { config, userId: user.id, problem: null });
+    }
+    if (configs.length) this.log.info({ bots: configs.map((b) => `${b.name} (${b.kind})`) }, 'bots configured');
+  }
+
+  /** Checks every bot's endpoint now and then; `onChange` hears of bots going up or down. */
+  startHealthChecks(intervalMs: number, onChange: (userId: string, online: boolean) => void) {
+    const run = async () => {
+      for (const entry of this.byUserId.values()) {
+        const problem = await checkBotHealth(entry.config);
+        const changed = (problem === null) !== (entry.problem === null);
+        if (problem !== entry.problem) this.log.info({ bot: entry.config.name, problem }, 'bot health');
+        entry.problem = problem;
+        if (changed) onChange(entry.userId, problem === null);
+      }
+    };
+    void run();
+    this.timer = setInterval(() => void run(), intervalMs);
+    this.timer.unref();
+  }
+
+  stop() {
+    clearInterval(this.timer);
+  }
+
+  get(userId: string): BotConfig | undefined {
+    return this.byUserId.get(userId)?.config;
+  }
+
+  /** Null for people; for bots, whether they can answer now. */
+  online(userId: string): boolean | null {
+    const entry = this.byUserId.get(userId);
+    return entry ? entry.problem === null : null;
+  }
+
+  /** Why a bot is offline: unhealthy, or no longer configured. */
+  status(user: { id: string; isBot: boolean }): string | null {
+    if (!user.isBot) return null;
+    const entry = this.byUserId.get(user.id);
+    if (!entry) return 'Not configured on this server.';
+    return entry.problem ?? 'Ready.';
+  }
+}

@@ -1,0 +1,219 @@
+import type { BotConfig } from '../bots/bot-config';
+import type { BotRegistry } from '../bots/bot-registry';
+import { callModel } from '../bots/model-call';
+import { ModelCallError } from '../bots/model-errors';
+import type { ChatService } from '../chat/chat.service';
+import { toMessageDto, withUsers } from '../chat/message.dto';
+import type { Config } from '../config';
+import type { Db } from '../db/client';
+import type { ChatJob, Prisma } from '../generated/prisma/client';
+import type { Logger } from '../logger';
+import { type JobRun, PermanentJobError } from '../queue';
+import type { StoredTurn } from './chat-input';
+import { isFinished, toJobDto } from './chat-job.dto';
+import type { JobsService, StoredChatInput } from './jobs.service';
+
+const PARTIAL_SAVE_MS = 500;
+
+interface Prepared {
+  bot: BotConfig;
+  turns: StoredTurn[];
+  maxTokens: number;
+  temperature?: number;
+  user?: { id: string; username: string };
+}
+
+/**
+ * Runs one attempt of a job in a worker: marks it ACTIVE, streams the model's answer to subscribers
+ * (throttled), and stores the outcome. A bot's reply becomes a message in the same transaction that
+ * completes the job, so a job retried after a crash can never post twice.
+ */
+export class JobProcessor {
+  constructor(
+    private readonly db: Db,
+    private readonly jobs: JobsService,
+    private readonly chat: ChatService,
+    private readonly bots: BotRegistry,
+    private readonly config: Config,
+    private readonly log: Logger,
+  ) {}
+
+  readonly process = async (run: JobRun): Promise<void> => {
+    const job = await this.db.chatJob.findUnique({ where: { id: run.jobId } });
+    if (!job || isFinished(job.state)) return;
+    const log = this.log.child({ jobId: job.id, requestId: job.requestId, attempt: run.attempt });
+    const started = await this.db.chatJob.updateMany({
+      where: { id: job.id, state: { in: ['QUEUED', 'ACTIVE'] } },
+      data: {
+        state: 'ACTIVE',
+        attempts: run.attempt,
+        startedAt: new Date(),
+        text: '',
+        errorCode: null,
+        errorMessage: null,
+      },
+    });
+    if (started.count === 0) return;
+    await this.publishCurrent(job.id);
+
+    let text = '';
+    let lastPublished = 0;
+    let lastSaved = Date.now();
+    let saving = Promise.resolve();
+    let pending: NodeJS.Timeout | undefined;
+    const flush = () => {
+      pending = undefined;
+      lastPublished = Date.now();
+      void this.jobs.publish({ ...toJobDto(job), state: 'ACTIVE', attempts: run.attempt, text, error: null });
+      // jobStatus shows the text so far: save it now and then, in order, without holding up the stream.
+      if (lastPublished - lastSaved >= PARTIAL_SAVE_MS) {
+        lastSaved = lastPublished;
+        const snapshot = text;
+        saving = saving
+          .then(() => this.db.chatJob.updateMany({ where: { id: job.id, state: 'ACTIVE' }, data: { text: snapshot } }))
+          .then(
+            () => undefined,
+            () => undefined,
+          );
+      }
+    };
+    const onDelta = (delta: string) => {
+      text += delta;
+      if (pending) return;
+      const wait = this.config.STREAM_THROTTLE_MS - (Date.now() - lastPublished);
+      if (wait <= 0) flush();
+      else pending = setTimeout(flush, wait);
+    };
+
+    try {
+      const prepared = await this.prepare(job);
+      const result = await callModel(prepared.bot, {
+        turns: prepared.turns,
+        model: job.model,
+        maxTokens: prepared.maxTokens,
+        temperature: prepared.temperature,
+        signal: run.signal,
+        timeoutMs: this.config.MODEL_TIMEOUT_SECONDS * 1000,
+        onDelta,
+        user: prepared.user,
+      });
+      clearTimeout(pending);
+      await saving;
+      await this.finish(job, { state: 'COMPLETED', text: result.text, usage: result.usage });
+      log.info({ chars: result.text.length }, 'job completed');
+    } catch (error) {
+      clearTimeout(pending);
+      await saving;
+      if (run.signal.aborted) {
+        // Canceled by its owner: keep what was said so far as the bot's (partial) reply.
+        await this.finish(job, { state: 'CANCELED', text });
+        return;
+      }
+      const failure = error instanceof ModelCallError ? error : new ModelCallError('INTERNAL', 'The job failed.', true);
+      if (!(error instanceof ModelCallError)) log.error({ err: error }, 'job crashed');
+      const last = !failure.transient || run.attempt >= run.maxAttempts;
+      log.warn({ code: failure.code, last }, 'model call failed');
+      if (last) {
+        await this.finish(job, { state: 'FAILED', text, error: failure });
+        throw new PermanentJobError(failure.message);
+      }
+      // Back in the queue until the next attempt; the error says why.
+      await this.db.chatJob.updateMany({
+        where: { id: job.id, state: 'ACTIVE' },
+        data: { state: 'QUEUED', errorCode: failure.code, errorMessage: failure.message },
+      });
+      await this.publishCurrent(job.id);
+      throw failure;
+    }
+  };
+
+  private async prepare(job: ChatJob): Promise<Prepared> {
+    if (!job.botId) {
+      const input = job.input as unknown as StoredChatInput;
+      const bot = this.defaultModel();
+      if (!bot)
+        throw new ModelCallError('BOT_UNAVAILABLE', 'No model is configured on this server (OPENAI_API_KEY).', false);
+      return { bot, turns: input.turns, maxTokens: input.maxTokens, temperature: input.temperature };
+    }
+    const bot = this.bots.get(job.botId);
+    if (!bot) throw new ModelCallError('BOT_UNAVAILABLE', 'This bot is not configured on the server any more.', false);
+    const user = await this.db.user.findUniqueOrThrow({
+      where: { id: job.userId },
+      select: { id: true, username: true },
+    });
+    const trigger = job.triggerMessageId
+      ? await this.db.message.findUnique({ where: { id: job.triggerMessageId }, select: { seq: true } })
+      : null;
+    const history = await this.db.message.findMany({
+      where: {
+        OR: [
+          { fromId: job.userId, toId: job.botId },
+          { fromId: job.botId, toId: job.userId },
+        ],
+        ...(trigger ? { seq: { lte: trigger.seq } } : {}),
+      },
+      orderBy: { seq: 'desc' },
+      take: 200,
+      select: { fromId: true, body: true },
+    });
+    // The most recent turns that fit the budget, oldest first.
+    const turns: StoredTurn[] = [];
+    let budget = this.config.CHAT_HISTORY_CHARS;
+    for (const message of history) {
+      if (message.body.length > budget && turns.length > 0) break;
+      budget -= message.body.length;
+      turns.unshift({ role: message.fromId === job.botId ? 'assistant' : 'user', content: message.body, images: [] });
+    }
+    if (bot.systemPrompt) turns.unshift({ role: 'system', content: bot.systemPrompt, images: [] });
+    const maxTokens =
+      bot.kind === 'openai' ? (bot.maxTokens ?? this.config.GPT_TOKEN_LIMIT) : this.config.GPT_TOKEN_LIMIT;
+    return { bot, turns, maxTokens, temperature: bot.kind === 'openai' ? bot.temperature : undefined, user };
+  }
+
+  /** submitChat's endpoint: OPENAI_BASE_URL with OPENAI_API_KEY. */
+  private defaultModel(): BotConfig | undefined {
+    const { OPENAI_API_KEY: apiKey, OPENAI_BASE_URL: baseUrl, GPT_VERSION: model } = this.config;
+    return apiKey ? { kind: 'openai', name: 'default', model, baseUrl, apiKey } : undefined;
+  }
+
+  /** Records the outcome once; a bot's reply (full or partial) is stored as its message in the same transaction. */
+  private async finish(
+    job: ChatJob,
+    outcome: { state: 'COMPLETED' | 'FAILED' | 'CANCELED'; text: string; usage?: unknown; error?: ModelCallError },
+  ) {
+    const postReply = job.botId !== null && outcome.text.trim().length > 0 && outcome.state !== 'FAILED';
+    const reply = await this.db.$transaction(async (tx) => {
+      const current = await tx.chatJob.findUniqueOrThrow({ where: { id: job.id } });
+      // A cancel that landed first keeps its CANCELED state; the text said so far is still kept.
+      const state = current.state === 'CANCELED' ? 'CANCELED' : outcome.state;
+      if (current.replyMessageId || (isFinished(current.state) && current.state !== 'CANCELED')) return null;
+      const message =
+        postReply && job.botId
+          ? await tx.message.create({
+              data: { fromId: job.botId, toId: job.userId, body: outcome.text, clientId: `job:${job.id}` },
+              include: withUsers,
+            })
+          : null;
+      await tx.chatJob.update({
+        where: { id: job.id },
+        data: {
+          state,
+          text: outcome.text,
+          usage: (outcome.usage ?? undefined) as Prisma.InputJsonValue | undefined,
+          errorCode: outcome.error?.code ?? null,
+          errorMessage: outcome.error?.message ?? null,
+          finishedAt: current.finishedAt ?? new Date(),
+          replyMessageId: message?.id ?? null,
+        },
+      });
+      return message;
+    });
+    await this.publishCurrent(job.id);
+    if (reply) await this.chat.publish(toMessageDto(reply));
+  }
+
+  private async publishCurrent(jobId: string) {
+    const job = await this.db.chatJob.findUnique({ where: { id: jobId } });
+    if (job) await this.jobs.publish(toJobDto(job));
+  }
+}

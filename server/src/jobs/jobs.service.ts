@@ -1,0 +1,161 @@
+import { randomUUID } from 'node:crypto';
+import type { RateLimiter } from '../auth/rate-limiter';
+import type { BotRegistry } from '../bots/bot-registry';
+import type { Config } from '../config';
+import type { Db } from '../db/client';
+import { badInput, notFound, rateLimited } from '../errors';
+import type { ChatJob, Prisma } from '../generated/prisma/client';
+import { parseId } from '../ids';
+import type { Logger } from '../logger';
+import type { PubSub } from '../pubsub';
+import type { JobQueue } from '../queue';
+import { parseTurns, type StoredTurn } from './chat-input';
+import { type ChatJobDto, isFinished, toJobDto } from './chat-job.dto';
+import { JOB_CANCEL_TOPIC, jobTopic } from './jobs.topics';
+import type { SubmitChatInput } from './submit-chat.input';
+
+/** What a stateless submitChat job carries; bot replies read their conversation when they run. */
+export interface StoredChatInput {
+  turns: StoredTurn[];
+  maxTokens: number;
+  temperature?: number;
+}
+
+export class JobsService {
+  constructor(
+    private readonly db: Db,
+    private readonly queue: JobQueue,
+    private readonly pubsub: PubSub,
+    private readonly limiter: RateLimiter,
+    private readonly bots: BotRegistry,
+    private readonly config: Config,
+    private readonly log: Logger,
+  ) {}
+
+  async submitChat(userId: string, input: SubmitChatInput): Promise<ChatJobDto> {
+    const model = input.model?.trim() || this.config.GPT_VERSION;
+    const allowed = this.config.ALLOWED_MODELS;
+    if (allowed?.length && !allowed.includes(model))
+      throw badInput(`model must be one of ${allowed.join(', ')}.`, 'model');
+    if (model.length > 100) throw badInput('model is too long.', 'model');
+    const maxTokens = input.maxTokens ?? this.config.GPT_TOKEN_LIMIT;
+    if (!Number.isInteger(maxTokens) || maxTokens < 1 || maxTokens > this.config.GPT_TOKEN_LIMIT) {
+      throw badInput(`maxTokens must be 1 to ${this.config.GPT_TOKEN_LIMIT}.`, 'maxTokens');
+    }
+    const turns = parseTurns(input.messages, {
+      maxImageBytes: this.config.MAX_IMAGE_BYTES,
+      maxImagesPerTurn: this.config.MAX_IMAGES_PER_TURN,
+      maxTurns: 200,
+      maxChars: 200_000,
+    });
+    const stored: StoredChatInput = { turns, maxTokens };
+    return this.create(userId, { model, input: stored as unknown as Prisma.InputJsonValue });
+  }
+
+  /** Queues a bot's reply to a message the user just sent it (limits were checked before storing it). */
+  async replyToMessage(userId: string, botUserId: string, messageId: string): Promise<ChatJobDto> {
+    const bot = this.bots.get(botUserId);
+    const model = bot?.kind === 'openai' ? bot.model : (bot?.name ?? 'unconfigured');
+    return this.create(userId, { model, botId: botUserId, triggerMessageId: messageId, input: {} }, true);
+  }
+
+  async status(userId: string, jobId: string): Promise<ChatJobDto> {
+    return toJobDto(await this.owned(userId, jobId));
+  }
+
+  /** Stops a queued or running job; a finished one is returned as it is. */
+  async cancel(userId: string, jobId: string): Promise<ChatJobDto> {
+    const job = await this.owned(userId, jobId);
+    if (isFinished(job.state)) return toJobDto(job);
+    const { count } = await this.db.chatJob.updateMany({
+      where: { id: job.id, state: { in: ['QUEUED', 'ACTIVE'] } },
+      data: { state: 'CANCELED', finishedAt: new Date() },
+    });
+    const dto = await this.status(userId, jobId);
+    if (count === 1) {
+      await this.queue.remove(job.id);
+      await this.pubsub.publish(JOB_CANCEL_TOPIC, { jobId: job.id });
+      await this.publish(dto);
+    }
+    return dto;
+  }
+
+  /** A new job with the same request as a failed or canceled one. */
+  async retry(userId: string, jobId: string): Promise<ChatJobDto> {
+    const job = await this.owned(userId, jobId);
+    if (job.state !== 'FAILED' && job.state !== 'CANCELED')
+      throw badInput('Only a failed or canceled job can be retried.', 'id');
+    return this.create(userId, {
+      model: job.model,
+      botId: job.botId,
+      triggerMessageId: job.triggerMessageId,
+      input: job.input as Prisma.InputJsonValue,
+    });
+  }
+
+  /** The latest job of each message, for Message.job. */
+  async latestForMessages(messageIds: readonly string[]): Promise<(ChatJobDto | null)[]> {
+    const jobs = await this.db.chatJob.findMany({
+      where: { triggerMessageId: { in: [...messageIds] } },
+      orderBy: { createdAt: 'asc' },
+    });
+    const latest = new Map(jobs.map((job) => [job.triggerMessageId, job]));
+    return messageIds.map((id) => {
+      const job = latest.get(id);
+      return job ? toJobDto(job) : null;
+    });
+  }
+
+  publish(dto: ChatJobDto) {
+    return this.pubsub.publish(jobTopic(dto.id), dto);
+  }
+
+  /** Deletes finished jobs older than JOB_RESULT_TTL_SECONDS (their replies stay as messages). */
+  async purgeExpired(): Promise<number> {
+    const before = new Date(Date.now() - this.config.JOB_RESULT_TTL_SECONDS * 1000);
+    const { count } = await this.db.chatJob.deleteMany({
+      where: { state: { in: ['COMPLETED', 'FAILED', 'CANCELED'] }, finishedAt: { lt: before } },
+    });
+    return count;
+  }
+
+  private async owned(userId: string, jobId: string): Promise<ChatJob> {
+    const job = await this.db.chatJob.findUnique({ where: { id: parseId(jobId, 'id') } });
+    // Someone else's job is indistinguishable from none.
+    if (!job || job.userId !== userId) throw notFound('No such job.');
+    return job;
+  }
+
+  /** Per-user limits on model calls: CHAT_RATE_PER_MINUTE, and CHAT_MAX_CONCURRENT unfinished jobs. */
+  async assertWithinLimits(userId: string): Promise<void> {
+    const window = await this.limiter.hit(`chat:${userId}`, 60);
+    if (window.count > this.config.CHAT_RATE_PER_MINUTE) throw rateLimited(window.retryAfterSeconds);
+    const open = await this.db.chatJob.count({ where: { userId, state: { in: ['QUEUED', 'ACTIVE'] } } });
+    if (open >= this.config.CHAT_MAX_CONCURRENT) throw rateLimited(5);
+  }
+
+  private async create(
+    userId: string,
+    data: { model: string; input: Prisma.InputJsonValue; botId?: string | null; triggerMessageId?: string | null },
+    limitsChecked = false,
+  ): Promise<ChatJobDto> {
+    if (!limitsChecked) await this.assertWithinLimits(userId);
+    const job = await this.db.chatJob.create({ data: { ...data, userId, requestId: randomUUID() } });
+    try {
+      await this.queue.enqueue(job.id);
+    } catch (error) {
+      this.log.error({ err: error, jobId: job.id }, 'could not queue a job');
+      await this.db.chatJob.update({
+        where: { id: job.id },
+        data: {
+          state: 'FAILED',
+          errorCode: 'QUEUE_UNAVAILABLE',
+          errorMessage: 'The job queue is unavailable.',
+          finishedAt: new Date(),
+        },
+      });
+      throw error;
+    }
+    return toJobDto(job);
+  }
+}

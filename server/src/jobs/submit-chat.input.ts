@@ -1,0 +1,28 @@
+import { Field, InputType, Int } from 'type-graphql';
+
+@InputType('ChatTurnInput')
+export class ChatTurnInput {
+  @Field(() => String, { description: 'system, user or assistant.' })
+  role!: string;
+
+  @Field(() => String)
+  content!: string;
+
+  @Field(() => [String], {
+    nullable: true,
+    description: 'Data URLs (PNG, JPEG, WebP, GIF), each at most MAX_IMAGE_BYTES.',
+  })
+  images?: string[] | null;
+}
+
+@InputType('SubmitChatInput')
+export class SubmitChatInput {
+  @Field(() => [ChatTurnInput])
+  messages!: ChatTurnInput[];
+
+  @Field(() => String, { nullable: true, description: 'Default GPT_VERSION; one of ALLOWED_MODELS when that is set.' })
+  model?: string | null;
+
+  @Field(() => Int, { nullable: true, description: 'At most GPT_TOKEN_LIMIT (the default).' })
+  maxTokens?: number | null;
+}
