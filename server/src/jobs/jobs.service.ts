@@ -128,10 +128,10 @@ export class JobsService {
 
   /** Per-user limits on model calls: CHAT_RATE_PER_MINUTE, and CHAT_MAX_CONCURRENT unfinished jobs. */
   async assertWithinLimits(userId: string): Promise<void> {
-    const window = await this.limiter.hit(`chat:${userId}`, 60);
-    if (window.count > this.config.CHAT_RATE_PER_MINUTE) throw rateLimited(window.retryAfterSeconds);
     const open = await this.db.chatJob.count({ where: { userId, state: { in: ['QUEUED', 'ACTIVE'] } } });
     if (open >= this.config.CHAT_MAX_CONCURRENT) throw rateLimited(5);
+    const window = await this.limiter.hit(`chat:${userId}`, 60);
+    if (window.count > this.config.CHAT_RATE_PER_MINUTE) throw rateLimited(window.retryAfterSeconds);
   }
 
   private async create(

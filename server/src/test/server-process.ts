@@ -41,20 +41,32 @@ export function testEnv(mode: ServerMode = 'redis', overrides: Record<string, st
 }
 
 const mainJs = path.resolve(__dirname, '../main.js');
+const workerJs = path.resolve(__dirname, '../worker.js');
 
 /** Starts the real server (server/dist/main.js) as a child process and waits until it listens. */
-export async function startServer(env: Record<string, string> = testEnv()): Promise<ServerProcess> {
+export function startServer(env: Record<string, string> = testEnv()): Promise<ServerProcess> {
+  return startProcess(mainJs, env, /"url":"(http:\/\/[^"]+)"/);
+}
+
+/** Starts a queue worker (server/dist/worker.js); it has no URL of its own. */
+export function startWorker(env: Record<string, string> = testEnv()): Promise<ServerProcess> {
+  return startProcess(workerJs, env, /"msg":"worker is (running)"/);
+}
+
+async function startProcess(script: string, env: Record<string, string>, ready: RegExp): Promise<ServerProcess> {
   const base = Object.fromEntries(
-    Object.entries(process.env).filter(([k]) => !/^(DATABASE_URL|REDIS_URL|REDIS_PREFIX|PORT|JWT_SECRET)$/.test(k)),
+    Object.entries(process.env).filter(
+      ([k]) => !/^(DATABASE_URL|REDIS_URL|REDIS_PREFIX|PORT|JWT_SECRET|OPENAI_\w+|GPT_\w+|BOTS_FILE|ROLE)$/.test(k),
+    ),
   );
-  const child = spawn(process.execPath, [mainJs], { env: { ...base, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [script], { env: { ...base, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
   child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
   const url = await new Promise<string>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`server did not start:\n${output}`)), 30_000);
     const onData = () => {
-      const match = /"url":"(http:\/\/[^"]+)"/.exec(output);
+      const match = ready.exec(output);
       if (match?.[1]) {
         clearTimeout(timer);
         resolve(match[1]);
