@@ -1,0 +1,114 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import { type FakeModelServer, startFakeModelServer } from '../test/fake-model-server';
+import { gql, register } from '../test/graphql-client';
+import { botId, finished, modelEnv, submitChat, waitForJob } from '../test/jobs-client';
+import { type ServerProcess, startServer, startWorker, testEnv, uniqueName } from '../test/server-process';
+
+const SEND = 'mutation($to: ID!, $body: String!) { sendMessage(toUserId: $to, body: $body) { id job { id state } } }';
+const HISTORY = 'query($with: ID!) { conversation(withUserId: $with) { messages { id body from { username } } } }';
+
+describe('separate worker processes on BullMQ', () => {
+  let fake: FakeModelServer;
+  let env: Record<string, string>;
+  before(async () => {
+    fake = await startFakeModelServer();
+    // Short locks so that a dead worker's job is noticed as stalled within seconds.
+    env = testEnv('redis', modelEnv(fake, { ROLE: 'api', WORKER_LOCK_SECONDS: '2', WORKER_CONCURRENCY: '2' }));
+  });
+  after(() => fake.close());
+
+  test('two workers share the queue: every job completes exactly once', async () => {
+    const api = await startServer(env);
+    const workers = await Promise.all([startWorker(env), startWorker(env)]);
+    try {
+      const user = await register(api.url, uniqueName('many'));
+      const ids: string[] = [];
+      for (let i = 0; i < 8; i++) {
+        const job = await submitChat(api.url, user.token, { messages: [{ role: 'user', content: `job ${i} [delay:20]` }] });
+        ids.push(job.data?.submitChat.id as string);
+      }
+      const done = await Promise.all(ids.map((id) => waitForJob(api.url, user.token, id, finished)));
+      assert.deepEqual(
+        done.map((j) => j.state),
+        Array(8).fill('COMPLETED'),
+      );
+      assert.deepEqual(
+        done.map((j) => j.text),
+        ids.map((_, i) => `Echo: job ${i} [turns: 1]`),
+      );
+      const ran = workers.map((w) => (w.output().match(/"msg":"job completed"/g) ?? []).length);
+      assert.equal(ran[0]! + ran[1]!, 8, `runs per worker: ${ran}`);
+    } finally {
+      await Promise.all([api.stop(), ...workers.map((w) => w.stop())]);
+    }
+  });
+
+  test('a worker SIGKILLed mid-stream: another worker picks the job up and one reply is stored', async () => {
+    const api = await startServer(env);
+    const doomed = await startWorker(env);
+    let rescuer: ServerProcess | undefined;
+    try {
+      const user = await register(api.url, uniqueName('kill'));
+      const bot = await botId(api.url, user.token);
+      const sent = await gql(api.url, SEND, { to: bot, body: 'a long answer [tokens:60] [delay:50]' }, user.token);
+      const jobId = sent.data?.sendMessage.job.id as string;
+      await waitForJob(api.url, user.token, jobId, (j) => j.state === 'ACTIVE' && j.text.length > 0);
+      rescuer = await startWorker(env);
+      await doomed.kill();
+      const done = await waitForJob(api.url, user.token, jobId, finished, 30_000);
+      assert.equal(done.state, 'COMPLETED');
+      assert.equal(done.text.split(' ').filter(Boolean).length, 60);
+      assert.ok(done.attempts >= 2, `attempts ${done.attempts}`);
+      assert.match(rescuer.output(), /"msg":"job completed"/);
+      const history = (await gql(api.url, HISTORY, { with: bot }, user.token)).data?.conversation.messages;
+      assert.equal(history.filter((m: { from: { username: string } }) => m.from.username === 'ChatGPT').length, 1);
+    } finally {
+      await Promise.all([api.stop(), doomed.stop(), rescuer?.stop()]);
+    }
+  });
+
+  test('queued jobs survive an API restart and run when a worker comes', async () => {
+    let api = await startServer(env);
+    const user = await register(api.url, uniqueName('restart'));
+    const job = (await submitChat(api.url, user.token, { messages: [{ role: 'user', content: 'waiting for a worker' }] })).data?.submitChat;
+    assert.equal(job?.state, 'QUEUED');
+    await api.stop();
+    api = await startServer(env);
+    const worker = await startWorker(env);
+    try {
+      const done = await waitForJob(api.url, user.token, job?.id as string, finished);
+      assert.equal(done.state, 'COMPLETED');
+      assert.equal(done.text, 'Echo: waiting for a worker [turns: 1]');
+    } finally {
+      await Promise.all([api.stop(), worker.stop()]);
+    }
+  });
+
+  test('a worker without REDIS_URL refuses to start with a clear message', async () => {
+    const { REDIS_URL: _, ...noRedis } = env;
+    await assert.rejects(startWorker(noRedis), /REDIS_URL is required/);
+  });
+});
+
+describe('single-node mode after a restart', () => {
+  test('jobs that were queued or running when the process stopped are run when it starts again', async () => {
+    const fake = await startFakeModelServer();
+    const env = testEnv('single-node', modelEnv(fake));
+    let server = await startServer(env);
+    try {
+      const user = await register(server.url, uniqueName('single'));
+      const job = (await submitChat(server.url, user.token, { messages: [{ role: 'user', content: 'slow [tokens:100] [delay:50]' }] })).data
+        ?.submitChat;
+      await waitForJob(server.url, user.token, job?.id as string, (j) => j.state === 'ACTIVE');
+      await server.kill();
+      server = await startServer(env);
+      const done = await waitForJob(server.url, user.token, job?.id as string, finished, 30_000);
+      assert.equal(done.state, 'COMPLETED');
+      assert.equal(done.text.split(' ').filter(Boolean).length, 100);
+    } finally {
+      await server.stop();
+      await fake.close();
+    }
+  });
+});
