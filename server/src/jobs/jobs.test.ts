@@ -80,6 +80,25 @@ for (const mode of ['redis', 'single-node'] as ServerMode[]) {
       socket.client.dispose();
     });
 
+    test('fast tokens are throttled: subscribers get far fewer updates than tokens, and the full text', async () => {
+      const socket = connect(server.wsUrl, alice.token);
+      await socket.connected;
+      const job = (
+        await submitChat(server.url, alice.token, { messages: [{ role: 'user', content: 'burst [tokens:400]' }] })
+      ).data?.submitChat;
+      const updates = subscribe<{ jobUpdated: Job }>(
+        socket,
+        `subscription($id: ID!) { jobUpdated(id: $id) { ${JOB_FIELDS} } }`,
+        {
+          id: job?.id,
+        },
+      );
+      const done = await updates.next((e) => finished(e.jobUpdated));
+      assert.equal(done.jobUpdated.text.split(' ').filter(Boolean).length, 400);
+      assert.ok(updates.events.length < 100, `${updates.events.length} updates for 400 tokens`);
+      socket.client.dispose();
+    });
+
     test('the bot sees the conversation so far', async () => {
       const bob = await register(server.url, uniqueName('bob'));
       const bot = await botId(server.url, bob.token);

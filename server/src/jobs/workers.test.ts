@@ -25,7 +25,9 @@ describe('separate worker processes on BullMQ', () => {
       const user = await register(api.url, uniqueName('many'));
       const ids: string[] = [];
       for (let i = 0; i < 8; i++) {
-        const job = await submitChat(api.url, user.token, { messages: [{ role: 'user', content: `job ${i} [delay:20]` }] });
+        const job = await submitChat(api.url, user.token, {
+          messages: [{ role: 'user', content: `job ${i} [delay:20]` }],
+        });
         ids.push(job.data?.submitChat.id as string);
       }
       const done = await Promise.all(ids.map((id) => waitForJob(api.url, user.token, id, finished)));
@@ -71,7 +73,9 @@ describe('separate worker processes on BullMQ', () => {
   test('queued jobs survive an API restart and run when a worker comes', async () => {
     let api = await startServer(env);
     const user = await register(api.url, uniqueName('restart'));
-    const job = (await submitChat(api.url, user.token, { messages: [{ role: 'user', content: 'waiting for a worker' }] })).data?.submitChat;
+    const job = (
+      await submitChat(api.url, user.token, { messages: [{ role: 'user', content: 'waiting for a worker' }] })
+    ).data?.submitChat;
     assert.equal(job?.state, 'QUEUED');
     await api.stop();
     api = await startServer(env);
@@ -98,8 +102,11 @@ describe('single-node mode after a restart', () => {
     let server = await startServer(env);
     try {
       const user = await register(server.url, uniqueName('single'));
-      const job = (await submitChat(server.url, user.token, { messages: [{ role: 'user', content: 'slow [tokens:100] [delay:50]' }] })).data
-        ?.submitChat;
+      const job = (
+        await submitChat(server.url, user.token, {
+          messages: [{ role: 'user', content: 'slow [tokens:100] [delay:50]' }],
+        })
+      ).data?.submitChat;
       await waitForJob(server.url, user.token, job?.id as string, (j) => j.state === 'ACTIVE');
       await server.kill();
       server = await startServer(env);
