@@ -63,4 +63,6 @@ export const typePolicies: TypePolicies = {
     },
   },
   OnlineUser: { keyFields: false },
+  // JobError has no id: a new one simply replaces the old.
+  ChatJob: { fields: { error: { merge: false } } },
 };

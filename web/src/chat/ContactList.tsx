@@ -12,6 +12,7 @@ export const ContactsQuery = graphql(`
       username
       online
       isBot
+      botStatus
       lastSeenAt
       role
     }
@@ -47,6 +48,13 @@ export type Contact = NonNullable<ReturnType<typeof useContacts>['contacts']>[nu
 export function useContacts() {
   const { data, loading, error } = useQuery(ContactsQuery);
   return { contacts: data?.contacts, loading, error };
+}
+
+/** "online", when a person was last seen, or why a bot cannot answer. */
+export function presenceText(contact: Pick<Contact, 'online' | 'isBot' | 'botStatus' | 'lastSeenAt'>): string {
+  if (contact.online) return 'online';
+  if (contact.isBot) return contact.botStatus && contact.botStatus !== 'Ready.' ? contact.botStatus : 'offline';
+  return formatLastSeen(contact.lastSeenAt);
 }
 
 interface ContactListProps {
@@ -103,7 +111,13 @@ export function ContactList({ meId, openIds, onOpen }: ContactListProps) {
         {sorted.map((contact) => {
           const unread = unreadBy.get(contact.id) ?? 0;
           const presence = contact.online ? 'online' : 'offline';
-          const label = `${contact.username}, ${presence}${unread ? `, ${unread} unread` : ''}`;
+          const label = `${contact.username}, ${contact.isBot ? 'bot, ' : ''}${presence}${unread ? `, ${unread} unread` : ''}`;
+          const detail = presenceText(contact);
+          const tooltip = contact.isBot
+            ? (contact.botStatus ?? detail)
+            : contact.online
+              ? 'Online'
+              : formatLastSeen(contact.lastSeenAt);
           const isOpen = openIds.includes(contact.id);
           return (
             <li key={contact.id}>
@@ -114,17 +128,16 @@ export function ContactList({ meId, openIds, onOpen }: ContactListProps) {
                 aria-pressed={isOpen}
                 data-online={contact.online ? 'true' : 'false'}
                 data-unread={unread}
-                title={contact.online ? 'Online' : formatLastSeen(contact.lastSeenAt)}
+                title={tooltip}
+                data-bot={contact.isBot ? 'true' : undefined}
                 onClick={() => onOpen(contact)}
               >
                 <span className="dot" data-online={contact.online ? 'true' : 'false'} aria-hidden="true" />
                 <span className="contact-name">
                   {contact.username}
-                  {contact.isBot && <span className="tag">bot</span>}
+                  {contact.isBot && <span className="tag tag-bot">bot</span>}
                   {contact.role === 'ADMIN' && <span className="tag">admin</span>}
-                  <span className="contact-sub muted small">
-                    {contact.online ? 'online' : formatLastSeen(contact.lastSeenAt)}
-                  </span>
+                  <span className="contact-sub muted small">{detail}</span>
                 </span>
                 {unread > 0 && (
                   <span className="badge" aria-hidden="true">

@@ -3,6 +3,7 @@ import { useApolloClient, useQuery } from '@apollo/client/react';
 import {
   type FormEvent,
   type KeyboardEvent,
+  useCallback,
   useEffect,
   useId,
   useLayoutEffect,
@@ -14,9 +15,11 @@ import { graphql } from '../gql';
 import type { MessageFieldsFragment } from '../gql/graphql';
 import { errorMessage } from '../lib/errors';
 import { readItem, writeItem } from '../lib/storage';
-import { formatLastSeen, formatMessageTime } from '../lib/time';
+import { formatMessageTime } from '../lib/time';
 import { useConnection } from '../session';
-import { type Contact, removeUnread } from './ContactList';
+import { BotReply, isFinished, type Job, needsBubble, replyClientId } from './BotReply';
+import { type Contact, presenceText, removeUnread } from './ContactList';
+import { Markdown } from './Markdown';
 import { useSendMessage } from './useSendMessage';
 
 const PAGE_SIZE = 30;
@@ -61,6 +64,13 @@ interface Item {
   createdAt: string;
   status: ItemStatus;
   error?: string;
+}
+
+/** A bot's reply still being written (or that failed), shown after the messages. */
+interface JobItem {
+  job: Job;
+  messageId: string;
+  isLast: boolean;
 }
 
 function useDocumentVisible(): boolean {
@@ -142,6 +152,33 @@ export function ConversationPane({ meId, peer, onClose }: ConversationPaneProps)
     return list;
   }, [messages, pending, meId]);
 
+  // --- replies of a bot --------------------------------------------------
+  // Every id and clientId in the list: a reply job steps aside once its stored message is here.
+  const present = useMemo(() => {
+    const set = new Set<string>();
+    for (const m of messages ?? []) {
+      set.add(m.id);
+      if (m.clientId) set.add(m.clientId);
+    }
+    return set;
+  }, [messages]);
+  const jobItems = useMemo<JobItem[]>(() => {
+    const mineToPeer = (messages ?? []).filter((m) => m.from.id === meId && m.to.id === peer.id);
+    const lastId = mineToPeer.at(-1)?.id;
+    const list: JobItem[] = [];
+    for (const m of mineToPeer) {
+      const job = m.job;
+      if (!job) continue;
+      const isLast = m.id === lastId;
+      const replied =
+        (job.replyMessageId !== null && present.has(job.replyMessageId)) || present.has(replyClientId(job.id));
+      // A finished job's state in the cache is final; a running one may be further along than the cache knows.
+      if (isFinished(job.state) && !needsBubble(job, isLast, replied)) continue;
+      list.push({ job, messageId: m.id, isLast });
+    }
+    return list;
+  }, [messages, meId, peer.id, present]);
+
   // --- mark what is on screen as read -------------------------------------
   const marking = useRef(new Set<string>());
   const unreadIds = useMemo(
@@ -186,7 +223,12 @@ export function ConversationPane({ meId, peer, onClose }: ConversationPaneProps)
     } else if (stickToBottom.current) {
       el.scrollTop = el.scrollHeight;
     }
-  }, [items.length, lastKey]);
+  }, [items.length, lastKey, jobItems.length]);
+
+  const onGrow = useCallback(() => {
+    const el = listRef.current;
+    if (el && stickToBottom.current) el.scrollTop = el.scrollHeight;
+  }, []);
 
   const onScroll = () => {
     const el = listRef.current;
@@ -238,7 +280,10 @@ export function ConversationPane({ meId, peer, onClose }: ConversationPaneProps)
       <header className="pane-header">
         <span className="dot" data-online={peer.online ? 'true' : 'false'} aria-hidden="true" />
         <h2 id={titleId}>{peer.username}</h2>
-        <span className="muted small">{peer.online ? 'online' : formatLastSeen(peer.lastSeenAt)}</span>
+        {peer.isBot && <span className="tag">bot</span>}
+        <span className="muted small" title={peer.isBot ? (peer.botStatus ?? undefined) : undefined}>
+          {presenceText(peer)}
+        </span>
         <button
           type="button"
           className="icon"
@@ -278,11 +323,18 @@ export function ConversationPane({ meId, peer, onClose }: ConversationPaneProps)
             data-status={item.status}
             data-client-id={item.clientId ?? undefined}
           >
-            <div className="bubble">{item.body}</div>
+            <div className="bubble">
+              <Markdown text={item.body} />
+            </div>
             <div className="meta small">
               <time dateTime={item.createdAt}>{formatMessageTime(item.createdAt)}</time>
               {item.mine && <span className={`status status-${item.status}`}>{statusText(item.status, online)}</span>}
             </div>
+            {item.status === 'queued' && item.error && (
+              <div className="small muted" role="status">
+                {item.error}
+              </div>
+            )}
             {item.status === 'failed' && item.clientId && (
               <div className="failed small" role="alert">
                 {item.error ?? 'The server refused this message.'}{' '}
@@ -295,6 +347,17 @@ export function ConversationPane({ meId, peer, onClose }: ConversationPaneProps)
               </div>
             )}
           </li>
+        ))}
+        {jobItems.map(({ job, messageId, isLast }) => (
+          <BotReply
+            key={job.id}
+            job={job}
+            messageId={messageId}
+            botName={peer.username}
+            isLast={isLast}
+            present={present}
+            onGrow={onGrow}
+          />
         ))}
       </ol>
 

@@ -22,6 +22,8 @@ const PresenceChangedSubscription = graphql(`
       user {
         id
         username
+        isBot
+        botStatus
       }
     }
   }

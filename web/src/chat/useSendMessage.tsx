@@ -106,7 +106,11 @@ export function OutboxProvider({ meId, onSent, children }: OutboxProviderProps) 
           const code = errorCode(error);
           if (isNetworkFailure(error) || code === 'RATE_LIMITED' || code === 'INTERNAL_SERVER_ERROR') {
             // Keep it (and everything after it, to keep the order) for the next try.
-            patch(next.clientId, { status: 'queued' });
+            patch(next.clientId, {
+              status: 'queued',
+              // Too many messages to a bot at once: say why it waits.
+              error: code === 'RATE_LIMITED' ? errorMessage(error) : undefined,
+            });
             retryLater = true;
             break;
           }

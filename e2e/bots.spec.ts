@@ -1,0 +1,170 @@
+import { expect, type Locator, type Page, test } from '@playwright/test';
+import { contact, conversation, logIn, message, say, screenshotPath, users } from './helpers';
+
+// "ChatGPT" is backed by the loopback model server of the e2e run: the text of a message steers it
+// ([delay:60] between words, [tokens:200] words t1..t200, [fail:1:400] fails once).
+
+/** The bot's reply while it is being written (or when it failed): not a stored message yet. */
+function pendingReply(pane: Locator): Locator {
+  return pane.locator('li.job');
+}
+
+/** Stored messages only (the pending reply is a list item too). */
+function stored(pane: Locator, text: string | RegExp): Locator {
+  return pane.locator('li.message:not(.job)').filter({ hasText: text });
+}
+
+async function openBot(page: Page): Promise<Locator> {
+  await contact(page, 'ChatGPT').click();
+  const pane = conversation(page, 'ChatGPT');
+  await expect(pane).toBeVisible();
+  return pane;
+}
+
+/** Records every text the pending reply shows, from now on, in window.__replyTexts. */
+async function recordPendingTexts(page: Page): Promise<void> {
+  await page.evaluate(() => {
+    const seen: string[] = [];
+    (window as unknown as { __replyTexts: string[] }).__replyTexts = seen;
+    new MutationObserver(() => {
+      const text = document.querySelector('[data-peer="ChatGPT"] li.job .bubble')?.textContent ?? '';
+      if (text && seen.at(-1) !== text) seen.push(text);
+    }).observe(document.body, { subtree: true, childList: true, characterData: true });
+  });
+}
+
+test('alice talks with ChatGPT: replies stream in, can be stopped, and a failed one can be retried', async ({
+  page,
+}) => {
+  await logIn(page, users.alice);
+
+  // ChatGPT is a contact like any other, marked as a bot, online while its model answers.
+  const bot = contact(page, 'ChatGPT');
+  await expect(bot).toHaveAccessibleName('ChatGPT, bot, online');
+  await expect(bot).toHaveAttribute('data-online', 'true');
+  await expect(bot.locator('.tag', { hasText: 'bot' })).toBeVisible();
+  const pane = await openBot(page);
+  await expect(pane.getByText('No messages yet')).toBeVisible();
+
+  // A question: the reply streams in word by word, then becomes a stored message.
+  await recordPendingTexts(page);
+  const question = 'Tell me about the brave little robot who learned to paint the sea at night [delay:60]';
+  await say(page, 'ChatGPT', question);
+  await expect(message(pane, question)).toContainText('Sent');
+  const pending = pendingReply(pane);
+  await expect(pending).toBeVisible();
+  await expect(pending.getByRole('button', { name: 'Stop' })).toBeVisible();
+  const answer = stored(pane, /^Echo: Tell me about the brave little robot/);
+  await expect(answer).toContainText('paint the sea at night [turns: 1]');
+  await expect(pending).toHaveCount(0);
+  const finalText = (await answer.locator('.bubble').textContent()) ?? '';
+  expect(finalText).toMatch(/^Echo: Tell me about .* \[turns: 1\]$/);
+  const seen = await page.evaluate(() => (window as unknown as { __replyTexts: string[] }).__replyTexts);
+  // The pending bubble grew several times, each time a longer beginning of the final reply.
+  expect(seen.length, JSON.stringify(seen)).toBeGreaterThanOrEqual(3);
+  for (let i = 0; i < seen.length; i++) {
+    const text = seen[i] ?? '';
+    expect(finalText.startsWith(text.trim()), `${text} begins ${finalText}`).toBe(true);
+    if (i > 0) expect(text.length).toBeGreaterThan((seen[i - 1] ?? '').length);
+  }
+  expect((seen[0] ?? '').length).toBeLessThan(finalText.length);
+
+  // The stored reply is there after a reload.
+  await page.reload();
+  await expect(page.getByRole('status').filter({ hasText: 'Connected' })).toBeVisible();
+  const again = await openBot(page);
+  await expect(stored(again, finalText)).toBeVisible();
+  await expect(pendingReply(again)).toHaveCount(0);
+
+  // A long answer, stopped half-way: what was said so far is kept, and the pane carries on.
+  await say(page, 'ChatGPT', 'Count for me [tokens:200] [delay:50]');
+  const long = pendingReply(again);
+  await expect(long).toContainText('t10 t11');
+  await long.getByRole('button', { name: 'Stop' }).click();
+  const partial = stored(again, /^t1 t2 t3 /);
+  await expect(partial).toBeVisible();
+  await expect(pendingReply(again)).toHaveCount(0);
+  const words = ((await partial.locator('.bubble').textContent()) ?? '').trim().split(/\s+/);
+  expect(words.length).toBeGreaterThanOrEqual(11);
+  expect(words.length).toBeLessThan(200);
+  expect(words).toEqual(Array.from({ length: words.length }, (_, i) => `t${i + 1}`));
+  await expect(again.getByRole('button', { name: 'Stop' })).toHaveCount(0);
+  await expect(again.locator('.typing')).toHaveCount(0);
+
+  // The model refuses once: the error shows with Retry, also after a reload; Retry gets the answer.
+  const refused = 'Will you answer this one? [fail:1:400]';
+  await say(page, 'ChatGPT', refused);
+  const failed = pendingReply(again);
+  await expect(failed).toHaveAttribute('data-job-state', 'FAILED');
+  await expect(failed.getByRole('alert')).toContainText('The model refused the request (400)');
+  await expect(failed.getByRole('button', { name: 'Retry' })).toBeVisible();
+  await page.reload();
+  await expect(page.getByRole('status').filter({ hasText: 'Connected' })).toBeVisible();
+  const third = await openBot(page);
+  const failedAgain = pendingReply(third);
+  await expect(failedAgain.getByRole('alert')).toContainText('The model refused the request (400)');
+  await failedAgain.getByRole('button', { name: 'Retry' }).click();
+  await expect(stored(third, 'Echo: Will you answer this one?')).toBeVisible();
+  await expect(pendingReply(third)).toHaveCount(0);
+  await expect(third.getByRole('button', { name: 'Retry' })).toHaveCount(0);
+
+  // Markdown, safely: HTML a person types is shown as text and never runs, in their message and in the echo.
+  const tricky = '**bold** <img src=x onerror="window.__xss=1"> <script>window.__xss=2</script>';
+  await say(page, 'ChatGPT', tricky);
+  const mine = message(third, 'onerror="window.__xss=1"').first();
+  await expect(mine.locator('strong')).toHaveText('bold');
+  await expect(mine.locator('.bubble')).toContainText('<img src=x onerror="window.__xss=1">');
+  await expect(mine.locator('.bubble')).toContainText('<script>window.__xss=2</script>');
+  const echo = stored(third, /^Echo: bold/);
+  await expect(echo.locator('strong')).toHaveText('bold');
+  await expect(echo.locator('.bubble')).toContainText('<img src=x');
+  await expect(third.locator('img')).toHaveCount(0);
+  expect(await page.evaluate(() => (window as unknown as { __xss?: number }).__xss)).toBeUndefined();
+
+  await page.screenshot({ path: screenshotPath('bot-chat') });
+});
+
+test('a reply being written when the page reloads is followed again, to its end', async ({ page }) => {
+  await logIn(page, users.carol);
+  let pane = await openBot(page);
+  await say(page, 'ChatGPT', 'Slowly please [tokens:60] [delay:60]');
+  await expect(pendingReply(pane)).toContainText('t3 t4');
+
+  await page.reload();
+  await expect(page.getByRole('status').filter({ hasText: 'Connected' })).toBeVisible();
+  pane = await openBot(page);
+  const pending = pendingReply(pane);
+  await expect(pending).toBeVisible();
+  await expect(pending.getByRole('button', { name: 'Stop' })).toBeVisible();
+  await expect(pending).toContainText('t40');
+  const reply = stored(pane, /^t1 t2 t3 /);
+  await expect(reply).toContainText('t59 t60');
+  await expect(pendingReply(pane)).toHaveCount(0);
+});
+
+test('Markdown in a conversation between people: links open safely, code is monospace', async ({ page }) => {
+  await logIn(page, users.alice);
+  await contact(page, 'bob').click();
+  const pane = conversation(page, 'bob');
+  await pane
+    .getByLabel('Message to bob')
+    .fill('See [the docs](https://example.com/docs) and `npm test`:\n\n```\nconst x = 1;\n```');
+  await pane.getByRole('button', { name: 'Send' }).click();
+  const sent = message(pane, 'See the docs');
+  await expect(sent).toContainText('Sent');
+  const link = sent.getByRole('link', { name: 'the docs' });
+  await expect(link).toHaveAttribute('href', 'https://example.com/docs');
+  await expect(link).toHaveAttribute('rel', 'noopener noreferrer');
+  await expect(link).toHaveAttribute('target', '_blank');
+  await expect(sent.locator('pre code')).toHaveText('const x = 1;');
+  const font = await sent.locator('pre code').evaluate((el) => getComputedStyle(el).fontFamily);
+  expect(font).toMatch(/monospace/);
+  const inline = await sent.locator('p code').evaluate((el) => getComputedStyle(el).fontFamily);
+  expect(inline).toMatch(/monospace/);
+
+  // A javascript: link is not a link at all.
+  await say(page, 'bob', '[click me](javascript:window.__xss=3)');
+  const bad = message(pane, 'click me');
+  await expect(bad).toContainText('Sent');
+  await expect(bad.locator('a')).toHaveCount(0);
+});
