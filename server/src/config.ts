@@ -72,6 +72,12 @@ const schema = z
     MAX_IMAGES_PER_TURN: int(0, 20).default(4),
     STREAM_THROTTLE_MS: int(0, 5000).default(50),
     BOT_HEALTH_INTERVAL_SECONDS: int(1, 3600).default(30),
+
+    // Studies (PROLIFIC_CODE and PROLIFIC_URL are chat-tasks' names: defaults for every study).
+    STUDIES_DIR: z.string().min(1).default(path.join(repoRoot, 'studies')),
+    PROLIFIC_CODE: z.string().min(1).optional(),
+    PROLIFIC_URL: z.string().url().optional(),
+    MAX_PARTICIPATION_BYTES: int(1024, 50 * 1024 * 1024).default(1024 * 1024),
   })
   .superRefine((env, ctx) => {
     if (env.REDIS_URL && !env.JWT_SECRET) {

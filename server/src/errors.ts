@@ -24,3 +24,6 @@ export const forbidden = (message = 'You are not allowed to do that.') => new Ap
 export const notFound = (message: string) => new AppError('NOT_FOUND', message);
 export const rateLimited = (retryAfterSeconds: number) =>
   new AppError('RATE_LIMITED', `Too many attempts. Try again in ${retryAfterSeconds} s.`, { retryAfterSeconds });
+
+/** A problem with the deployment's configuration files: start-up stops with this one-line message. */
+export class StartupError extends Error {}

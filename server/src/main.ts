@@ -1,8 +1,8 @@
 import 'reflect-metadata';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { BotConfigError } from './bots/bot-config';
 import { loadConfigOrExit, repoRoot } from './config';
+import { StartupError } from './errors';
 import { startHttpServer } from './http/app';
 import { createLogger } from './logger';
 import { buildParleySchema } from './schema/build-schema';
@@ -36,6 +36,6 @@ async function main() {
 }
 
 main().catch((error: unknown) => {
-  console.error(error instanceof BotConfigError ? error.message : error);
+  console.error(error instanceof StartupError ? error.message : error);
   process.exit(1);
 });

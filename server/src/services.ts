@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { AuthService } from './auth/auth.service';
 import { resolveJwtSecret } from './auth/jwt-secret';
 import { MemoryRateLimiter, type RateLimiter, RedisRateLimiter } from './auth/rate-limiter';
@@ -23,6 +24,9 @@ import { RedisPresenceStore } from './presence/redis-presence-store';
 import { createPubSub, type PubSub } from './pubsub';
 import { BullMqQueue, InProcessQueue, type JobQueue } from './queue';
 import { createRedis, type Redis } from './redis';
+import { ParticipantTokens } from './study/participant-tokens';
+import { StudyService } from './study/study.service';
+import { StudyCatalog } from './study/study-catalog';
 
 /** Everything the resolvers and the transport need, built once per process. */
 export interface Services {
@@ -39,6 +43,7 @@ export interface Services {
   bots: BotRegistry;
   jobs: JobsService;
   queue: JobQueue;
+  studies: StudyService;
   close(): Promise<void>;
 }
 
@@ -57,6 +62,9 @@ async function openDatabase(config: Config, log: Logger): Promise<{ url: string;
 
 export async function createServices(config: Config, log: Logger, roles: Roles): Promise<Services> {
   const botConfigs = loadBotConfigs(config);
+  const catalog = existsSync(config.STUDIES_DIR)
+    ? StudyCatalog.load(config.STUDIES_DIR, { code: config.PROLIFIC_CODE, url: config.PROLIFIC_URL })
+    : StudyCatalog.empty();
   const { url, embedded } = await openDatabase(config, log);
   const applied = await applyMigrations(url);
   if (applied.length) log.info({ migrations: applied }, 'applied database migrations');
@@ -74,11 +82,8 @@ export async function createServices(config: Config, log: Logger, roles: Roles):
   const limiter: RateLimiter = redis ? new RedisRateLimiter(redis, prefix) : new MemoryRateLimiter();
   const presenceStore: PresenceStore = redis ? new RedisPresenceStore(redis, prefix) : new MemoryPresenceStore();
 
-  const tokens = new Tokens(
-    await resolveJwtSecret(config.JWT_SECRET, config.DATA_DIR),
-    config.JWT_TTL_SECONDS,
-    tokenStore,
-  );
+  const jwtSecret = await resolveJwtSecret(config.JWT_SECRET, config.DATA_DIR);
+  const tokens = new Tokens(jwtSecret, config.JWT_TTL_SECONDS, tokenStore);
   const connections = new ConnectionRegistry();
   const presence = new PresenceService(
     presenceStore,
@@ -146,6 +151,7 @@ export async function createServices(config: Config, log: Logger, roles: Roles):
     bots,
     jobs,
     queue,
+    studies: new StudyService(db, catalog, new ParticipantTokens(jwtSecret, 7 * 24 * 3600), config),
     async close() {
       for (const timer of timers) clearInterval(timer);
       stopCancelListener();

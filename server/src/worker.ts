@@ -1,5 +1,6 @@
 import 'reflect-metadata';
 import { loadConfigOrExit } from './config';
+import { StartupError } from './errors';
 import { createLogger } from './logger';
 import { createServices } from './services';
 
@@ -26,6 +27,6 @@ async function main() {
 }
 
 main().catch((error: unknown) => {
-  console.error(error instanceof Error ? error.message : error);
+  console.error(error instanceof StartupError ? error.message : error);
   process.exit(1);
 });

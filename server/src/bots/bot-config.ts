@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import type { Config } from '../config';
+import { StartupError } from '../errors';
 
 const common = {
   name: z
@@ -35,7 +36,7 @@ export type OpenAiBotConfig = z.infer<typeof openaiBot> & { apiKey: string };
 export type HttpBotConfig = z.infer<typeof httpBot>;
 export type BotConfig = OpenAiBotConfig | HttpBotConfig;
 
-export class BotConfigError extends Error {}
+export class BotConfigError extends StartupError {}
 
 /** ChatGPT when OPENAI_API_KEY is set, plus BOTS_FILE's entries; a bad file stops start-up naming the field. */
 export function loadBotConfigs(config: Config, env: NodeJS.ProcessEnv = process.env): BotConfig[] {

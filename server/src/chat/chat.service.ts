@@ -46,7 +46,7 @@ export class ChatService {
     const recipient = await this.db.user.findUnique({ where: { id: toId }, select: { isBot: true } });
     if (!recipient) throw notFound('No such user.');
     // A message to a bot costs a model call: check the limits before anything is stored.
-    if (recipient.isBot) await this.jobs.assertWithinLimits(viewer.id);
+    if (recipient.isBot) await this.jobs.assertWithinLimits({ kind: 'user', userId: viewer.id });
 
     let message: MessageDto;
     try {

@@ -10,7 +10,7 @@ import express, { type ErrorRequestHandler } from 'express';
 import type { GraphQLSchema } from 'graphql';
 import type { Context } from '../context';
 import type { Services } from '../services';
-import { createContext } from './context-factory';
+import { authenticate, createContext } from './context-factory';
 import { createFormatError } from './format-error';
 import { readiness } from './readiness';
 import { validationRules } from './validation-rules';
@@ -77,8 +77,10 @@ export async function startHttpServer(services: Services, schema: GraphQLSchema)
     express.json({ limit: config.MAX_REQUEST_BYTES }),
     bodyErrors,
     expressMiddleware(apollo, {
-      context: async ({ req }) =>
-        createContext(services, await services.tokens.verifyHeader(req.headers.authorization), req.ip ?? ''),
+      context: async ({ req }) => {
+        const { viewer, participant } = await authenticate(services, req.headers.authorization);
+        return createContext(services, viewer, req.ip ?? '', participant);
+      },
     }),
   );
   app.use(express.static(webDist, { index: false, maxAge: '1h' }));

@@ -1,10 +1,23 @@
 import DataLoader from 'dataloader';
 import type { Context, Viewer } from '../context';
 import type { Services } from '../services';
+import type { ParticipantViewer } from '../study/participant-tokens';
 
-export function createContext(services: Services, viewer: Viewer | null, ip: string): Context {
+/** The caller of an HTTP request or a socket: a user's token, or else a participant's. */
+export async function authenticate(services: Services, header: unknown) {
+  const viewer = await services.tokens.verifyHeader(header);
+  return { viewer, participant: viewer ? null : services.studies.tokens.verifyHeader(header) };
+}
+
+export function createContext(
+  services: Services,
+  viewer: Viewer | null,
+  ip: string,
+  participant: ParticipantViewer | null = null,
+): Context {
   return {
     viewer,
+    participant: viewer ? null : participant,
     ip,
     services,
     onlineLoader: new DataLoader(

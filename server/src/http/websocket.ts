@@ -7,12 +7,14 @@ import { REVOCATIONS_TOPIC, type Revocation } from '../auth/revocations';
 import type { Viewer } from '../context';
 import { unauthenticated } from '../errors';
 import type { Services } from '../services';
-import { createContext } from './context-factory';
+import type { ParticipantViewer } from '../study/participant-tokens';
+import { authenticate, createContext } from './context-factory';
 import { validationRules } from './validation-rules';
 
 type ConnectionState = {
   connId?: string;
   viewer?: Viewer;
+  participant?: ParticipantViewer;
   token?: string;
 };
 
@@ -34,7 +36,12 @@ export async function attachWebSocket(httpServer: Server, schema: GraphQLSchema,
       validate: (s, document) => validate(s, document, rules),
       onConnect: async (ctx) => {
         const token = ctx.connectionParams?.authorization;
-        const viewer = await tokens.verifyHeader(token);
+        const { viewer, participant } = await authenticate(services, token);
+        if (participant) {
+          // Participants follow their model calls; they have no presence.
+          Object.assign(ctx.extra, { participant, token });
+          return true;
+        }
         if (!viewer) return false;
         const connId = randomUUID();
         Object.assign(ctx.extra, { connId, viewer, token });
@@ -49,11 +56,17 @@ export async function attachWebSocket(httpServer: Server, schema: GraphQLSchema,
       },
       onSubscribe: async (ctx) => {
         // A token revoked in another process closes this socket, but check on each operation too.
-        if (await tokens.verifyHeader(ctx.extra.token)) return;
+        if (ctx.extra.participant || (await tokens.verifyHeader(ctx.extra.token))) return;
         ctx.extra.socket.close(CLOSE_SESSION_ENDED, 'Session ended');
         return [unauthenticated('Your session has ended.')];
       },
-      context: (ctx) => createContext(services, ctx.extra.viewer ?? null, ctx.extra.request.socket.remoteAddress ?? ''),
+      context: (ctx) =>
+        createContext(
+          services,
+          ctx.extra.viewer ?? null,
+          ctx.extra.request.socket.remoteAddress ?? '',
+          ctx.extra.participant ?? null,
+        ),
       onClose: async (ctx) => {
         // On shutdown, presence is left to expire: clients reconnect to another process meanwhile.
         if (ctx.extra.connId && !shuttingDown)

@@ -137,8 +137,10 @@ export class JobProcessor {
     }
     const bot = this.bots.get(job.botId);
     if (!bot) throw new ModelCallError('BOT_UNAVAILABLE', 'This bot is not configured on the server any more.', false);
+    const userId = job.userId;
+    if (!userId) throw new ModelCallError('BOT_UNAVAILABLE', 'Bots answer users only.', false);
     const user = await this.db.user.findUniqueOrThrow({
-      where: { id: job.userId },
+      where: { id: userId },
       select: { id: true, username: true },
     });
     const trigger = job.triggerMessageId
@@ -147,8 +149,8 @@ export class JobProcessor {
     const history = await this.db.message.findMany({
       where: {
         OR: [
-          { fromId: job.userId, toId: job.botId },
-          { fromId: job.botId, toId: job.userId },
+          { fromId: userId, toId: job.botId },
+          { fromId: job.botId, toId: userId },
         ],
         ...(trigger ? { seq: { lte: trigger.seq } } : {}),
       },
@@ -188,12 +190,35 @@ export class JobProcessor {
       const state = current.state === 'CANCELED' ? 'CANCELED' : outcome.state;
       if (current.replyMessageId || (isFinished(current.state) && current.state !== 'CANCELED')) return null;
       const message =
-        postReply && job.botId
+        postReply && job.botId && job.userId
           ? await tx.message.create({
               data: { fromId: job.botId, toId: job.userId, body: outcome.text, clientId: `job:${job.id}` },
               include: withUsers,
             })
           : null;
+      if (job.participationId && job.taskId) {
+        // The model's turn joins the study's data with the outcome, in the same transaction.
+        const usage = (outcome.usage ?? {}) as { prompt_tokens?: number; completion_tokens?: number };
+        const turn = {
+          text: outcome.text,
+          model: job.model,
+          promptTokens: usage.prompt_tokens ?? null,
+          completionTokens: usage.completion_tokens ?? null,
+          latencyMs: Date.now() - job.createdAt.getTime(),
+          outcome: state,
+        };
+        await tx.studyTurn.upsert({
+          where: { jobId_role: { jobId: job.id, role: 'assistant' } },
+          create: {
+            participationId: job.participationId,
+            taskId: job.taskId,
+            role: 'assistant',
+            jobId: job.id,
+            ...turn,
+          },
+          update: turn,
+        });
+      }
       await tx.chatJob.update({
         where: { id: job.id },
         data: {

@@ -1,5 +1,5 @@
 import { Arg, Ctx, ID, Mutation, Query, Resolver, Root, Subscription } from 'type-graphql';
-import { type Context, requireViewer } from '../context';
+import { type Context, requireJobOwner, requireParticipant } from '../context';
 import { type ChatJobDto, isFinished } from './chat-job.dto';
 import { ChatJobType } from './chat-job.type';
 import { jobTopic } from './jobs.topics';
@@ -7,10 +7,10 @@ import { SubmitChatInput } from './submit-chat.input';
 
 /** The job's current state first, then every change, ending with the final state. */
 async function* followJob(ctx: Context, jobId: string): AsyncGenerator<ChatJobDto> {
-  const userId = requireViewer(ctx).id;
+  const owner = requireJobOwner(ctx);
   const updates = ctx.services.pubsub.iterate<ChatJobDto>(jobTopic(jobId));
   try {
-    const current = await ctx.services.jobs.status(userId, jobId);
+    const current = await ctx.services.jobs.status(owner, jobId);
     yield current;
     if (isFinished(current.state)) return;
     for await (const update of updates) {
@@ -26,22 +26,25 @@ async function* followJob(ctx: Context, jobId: string): AsyncGenerator<ChatJobDt
 export class JobsResolver {
   @Query(() => ChatJobType, { description: 'A job of mine: QUEUED, ACTIVE with the text so far, or its outcome.' })
   jobStatus(@Arg('id', () => ID) id: string, @Ctx() ctx: Context) {
-    return ctx.services.jobs.status(requireViewer(ctx).id, id);
+    return ctx.services.jobs.status(requireJobOwner(ctx), id);
   }
 
   @Mutation(() => ChatJobType, { description: 'Queues a model call and returns at once; follow it with jobUpdated.' })
-  submitChat(@Arg('input', () => SubmitChatInput) input: SubmitChatInput, @Ctx() ctx: Context) {
-    return ctx.services.jobs.submitChat(requireViewer(ctx).id, input);
+  async submitChat(@Arg('input', () => SubmitChatInput) input: SubmitChatInput, @Ctx() ctx: Context) {
+    const owner = requireJobOwner(ctx);
+    if (owner.kind === 'user') return ctx.services.jobs.submitChat(owner, input);
+    const settings = await ctx.services.studies.chatSettings(requireParticipant(ctx), input.taskId);
+    return ctx.services.jobs.submitChat(owner, input, settings);
   }
 
   @Mutation(() => ChatJobType, { description: 'Stops a queued or running job; what was said so far is kept.' })
   cancelChat(@Arg('id', () => ID) id: string, @Ctx() ctx: Context) {
-    return ctx.services.jobs.cancel(requireViewer(ctx).id, id);
+    return ctx.services.jobs.cancel(requireJobOwner(ctx), id);
   }
 
   @Mutation(() => ChatJobType, { description: 'Runs a failed or canceled job again, as a new job.' })
   retryChat(@Arg('id', () => ID) id: string, @Ctx() ctx: Context) {
-    return ctx.services.jobs.retry(requireViewer(ctx).id, id);
+    return ctx.services.jobs.retry(requireJobOwner(ctx), id);
   }
 
   @Subscription(() => ChatJobType, {

@@ -3,14 +3,16 @@ import type { RateLimiter } from '../auth/rate-limiter';
 import type { BotRegistry } from '../bots/bot-registry';
 import type { Config } from '../config';
 import type { Db } from '../db/client';
-import { badInput, notFound, rateLimited } from '../errors';
+import { badInput, forbidden, notFound, rateLimited } from '../errors';
 import type { ChatJob, Prisma } from '../generated/prisma/client';
 import { parseId } from '../ids';
 import type { Logger } from '../logger';
 import type { PubSub } from '../pubsub';
 import type { JobQueue } from '../queue';
+import type { ParticipantChatSettings } from '../study/study.service';
 import { parseTurns, type StoredTurn } from './chat-input';
 import { type ChatJobDto, isFinished, toJobDto } from './chat-job.dto';
+import { type JobOwner, ownerKey, ownerWhere, owns } from './job-owner';
 import { JOB_CANCEL_TOPIC, jobTopic } from './jobs.topics';
 import type { SubmitChatInput } from './submit-chat.input';
 
@@ -32,13 +34,23 @@ export class JobsService {
     private readonly log: Logger,
   ) {}
 
-  async submitChat(userId: string, input: SubmitChatInput): Promise<ChatJobDto> {
-    const model = input.model?.trim() || this.config.GPT_VERSION;
+  /**
+   * Queues a stateless model call. For a participant, `study` (from their condition) decides the model,
+   * system prompt, temperature and token limit; they may not pick others or add system turns.
+   */
+  async submitChat(owner: JobOwner, input: SubmitChatInput, study?: ParticipantChatSettings): Promise<ChatJobDto> {
+    if (study && input.model && input.model !== (study.model ?? this.config.GPT_VERSION)) {
+      throw forbidden('The study decides the model.');
+    }
+    if (study && input.messages.some((m) => m.role === 'system'))
+      throw forbidden('The study decides the system prompt.');
+    const model = study?.model ?? (input.model?.trim() || this.config.GPT_VERSION);
     const allowed = this.config.ALLOWED_MODELS;
-    if (allowed?.length && !allowed.includes(model))
+    if (!study && allowed?.length && !allowed.includes(model)) {
       throw badInput(`model must be one of ${allowed.join(', ')}.`, 'model');
+    }
     if (model.length > 100) throw badInput('model is too long.', 'model');
-    const maxTokens = input.maxTokens ?? this.config.GPT_TOKEN_LIMIT;
+    const maxTokens = input.maxTokens ?? study?.maxTokens ?? this.config.GPT_TOKEN_LIMIT;
     if (!Number.isInteger(maxTokens) || maxTokens < 1 || maxTokens > this.config.GPT_TOKEN_LIMIT) {
       throw badInput(`maxTokens must be 1 to ${this.config.GPT_TOKEN_LIMIT}.`, 'maxTokens');
     }
@@ -48,30 +60,58 @@ export class JobsService {
       maxTurns: 200,
       maxChars: 200_000,
     });
-    const stored: StoredChatInput = { turns, maxTokens };
-    return this.create(userId, { model, input: stored as unknown as Prisma.InputJsonValue });
+    if (study?.systemPrompt) turns.unshift({ role: 'system', content: study.systemPrompt, images: [] });
+    const stored: StoredChatInput = {
+      turns,
+      maxTokens,
+      ...(study?.temperature !== undefined ? { temperature: study.temperature } : {}),
+    };
+    const job = await this.create(owner, {
+      model,
+      input: stored as unknown as Prisma.InputJsonValue,
+      taskId: study?.taskId ?? null,
+    });
+    if (owner.kind === 'participant' && study) {
+      // The participant's turn is part of the study's data from now on, whatever becomes of the call.
+      const last = [...turns].reverse().find((t) => t.role === 'user');
+      await this.db.studyTurn.create({
+        data: {
+          participationId: owner.participationId,
+          taskId: study.taskId,
+          role: 'user',
+          text: last?.content ?? '',
+          images: last?.images.length ?? 0,
+          jobId: job.id,
+        },
+      });
+    }
+    return job;
   }
 
   /** Queues a bot's reply to a message the user just sent it (limits were checked before storing it). */
   async replyToMessage(userId: string, botUserId: string, messageId: string): Promise<ChatJobDto> {
     const bot = this.bots.get(botUserId);
     const model = bot?.kind === 'openai' ? bot.model : (bot?.name ?? 'unconfigured');
-    return this.create(userId, { model, botId: botUserId, triggerMessageId: messageId, input: {} }, true);
+    return this.create(
+      { kind: 'user', userId },
+      { model, botId: botUserId, triggerMessageId: messageId, input: {} },
+      true,
+    );
   }
 
-  async status(userId: string, jobId: string): Promise<ChatJobDto> {
-    return toJobDto(await this.owned(userId, jobId));
+  async status(owner: JobOwner, jobId: string): Promise<ChatJobDto> {
+    return toJobDto(await this.owned(owner, jobId));
   }
 
   /** Stops a queued or running job; a finished one is returned as it is. */
-  async cancel(userId: string, jobId: string): Promise<ChatJobDto> {
-    const job = await this.owned(userId, jobId);
+  async cancel(owner: JobOwner, jobId: string): Promise<ChatJobDto> {
+    const job = await this.owned(owner, jobId);
     if (isFinished(job.state)) return toJobDto(job);
     const { count } = await this.db.chatJob.updateMany({
       where: { id: job.id, state: { in: ['QUEUED', 'ACTIVE'] } },
       data: { state: 'CANCELED', finishedAt: new Date() },
     });
-    const dto = await this.status(userId, jobId);
+    const dto = await this.status(owner, jobId);
     if (count === 1) {
       await this.queue.remove(job.id);
       await this.pubsub.publish(JOB_CANCEL_TOPIC, { jobId: job.id });
@@ -81,11 +121,12 @@ export class JobsService {
   }
 
   /** A new job with the same request as a failed or canceled one. */
-  async retry(userId: string, jobId: string): Promise<ChatJobDto> {
-    const job = await this.owned(userId, jobId);
+  async retry(owner: JobOwner, jobId: string): Promise<ChatJobDto> {
+    const job = await this.owned(owner, jobId);
+    if (owner.kind === 'participant') throw forbidden('Participants send their message again instead.');
     if (job.state !== 'FAILED' && job.state !== 'CANCELED')
       throw badInput('Only a failed or canceled job can be retried.', 'id');
-    return this.create(userId, {
+    return this.create(owner, {
       model: job.model,
       botId: job.botId,
       triggerMessageId: job.triggerMessageId,
@@ -119,28 +160,34 @@ export class JobsService {
     return count;
   }
 
-  private async owned(userId: string, jobId: string): Promise<ChatJob> {
+  private async owned(owner: JobOwner, jobId: string): Promise<ChatJob> {
     const job = await this.db.chatJob.findUnique({ where: { id: parseId(jobId, 'id') } });
     // Someone else's job is indistinguishable from none.
-    if (!job || job.userId !== userId) throw notFound('No such job.');
+    if (!job || !owns(owner, job)) throw notFound('No such job.');
     return job;
   }
 
   /** Per-user limits on model calls: CHAT_RATE_PER_MINUTE, and CHAT_MAX_CONCURRENT unfinished jobs. */
-  async assertWithinLimits(userId: string): Promise<void> {
-    const open = await this.db.chatJob.count({ where: { userId, state: { in: ['QUEUED', 'ACTIVE'] } } });
+  async assertWithinLimits(owner: JobOwner): Promise<void> {
+    const open = await this.db.chatJob.count({ where: { ...ownerWhere(owner), state: { in: ['QUEUED', 'ACTIVE'] } } });
     if (open >= this.config.CHAT_MAX_CONCURRENT) throw rateLimited(5);
-    const window = await this.limiter.hit(`chat:${userId}`, 60);
+    const window = await this.limiter.hit(`chat:${ownerKey(owner)}`, 60);
     if (window.count > this.config.CHAT_RATE_PER_MINUTE) throw rateLimited(window.retryAfterSeconds);
   }
 
   private async create(
-    userId: string,
-    data: { model: string; input: Prisma.InputJsonValue; botId?: string | null; triggerMessageId?: string | null },
+    owner: JobOwner,
+    data: {
+      model: string;
+      input: Prisma.InputJsonValue;
+      botId?: string | null;
+      triggerMessageId?: string | null;
+      taskId?: string | null;
+    },
     limitsChecked = false,
   ): Promise<ChatJobDto> {
-    if (!limitsChecked) await this.assertWithinLimits(userId);
-    const job = await this.db.chatJob.create({ data: { ...data, userId, requestId: randomUUID() } });
+    if (!limitsChecked) await this.assertWithinLimits(owner);
+    const job = await this.db.chatJob.create({ data: { ...data, ...ownerWhere(owner), requestId: randomUUID() } });
     try {
       await this.queue.enqueue(job.id);
     } catch (error) {

@@ -25,4 +25,7 @@ export class SubmitChatInput {
 
   @Field(() => Int, { nullable: true, description: 'At most GPT_TOKEN_LIMIT (the default).' })
   maxTokens?: number | null;
+
+  @Field(() => String, { nullable: true, description: 'Participants: the study task this chat belongs to (required).' })
+  taskId?: string | null;
 }

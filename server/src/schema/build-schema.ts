@@ -8,6 +8,8 @@ import { ChatResolver } from '../chat/chat.resolver';
 import { JobsResolver } from '../jobs/jobs.resolver';
 import { MessageJobResolver } from '../jobs/message-job.resolver';
 import { PresenceResolver } from '../presence/presence.resolver';
+import { ResearchResolver } from '../study/research.resolver';
+import { StudyResolver } from '../study/study.resolver';
 
 // Every @Subscription has its own `subscribe` over the process's PubSub (in context), so type-graphql's
 // topic-based pub/sub is never used; it insists on being given one.
@@ -28,6 +30,8 @@ export const resolvers = [
   JobsResolver,
   MessageJobResolver,
   BotUserResolver,
+  StudyResolver,
+  ResearchResolver,
 ] as const;
 
 export function buildParleySchema(): Promise<GraphQLSchema> {

@@ -1,0 +1,154 @@
+import { z } from 'zod';
+
+const id = z
+  .string()
+  .min(1)
+  .max(64)
+  .regex(/^[a-zA-Z0-9_-]+$/, 'letters, digits, _ and - only');
+
+const base = {
+  id,
+  text: z.string().min(1),
+  required: z.boolean().default(true),
+  /** Blocks progress until answered as `correct` says. */
+  attentionCheck: z.boolean().default(false),
+};
+
+const question = z.discriminatedUnion('type', [
+  z.object({
+    ...base,
+    type: z.literal('short_text'),
+    correct: z.string().optional(),
+    maxLength: z.number().int().positive().default(500),
+  }),
+  z.object({ ...base, type: z.literal('long_text'), maxLength: z.number().int().positive().default(10_000) }),
+  z.object({
+    ...base,
+    type: z.literal('number'),
+    min: z.number().optional(),
+    max: z.number().optional(),
+    correct: z.number().optional(),
+  }),
+  z.object({
+    ...base,
+    type: z.literal('likert'),
+    points: z.number().int().min(2).max(11).default(7),
+    minLabel: z.string().default(''),
+    maxLabel: z.string().default(''),
+    correct: z.number().int().optional(),
+  }),
+  z.object({
+    ...base,
+    type: z.literal('slider'),
+    min: z.number().default(0),
+    max: z.number().default(100),
+    step: z.number().positive().default(1),
+    minLabel: z.string().default(''),
+    maxLabel: z.string().default(''),
+  }),
+  z.object({
+    ...base,
+    type: z.literal('single_choice'),
+    options: z.array(z.string().min(1)).min(2),
+    correct: z.string().optional(),
+  }),
+  z.object({
+    ...base,
+    type: z.literal('multiple_choice'),
+    options: z.array(z.string().min(1)).min(2),
+    correct: z.array(z.string()).optional(),
+  }),
+]);
+
+const task = z.object({
+  id,
+  title: z.string().min(1),
+  instructions: z.string().default(''),
+  images: z.array(z.string().min(1)).default([]),
+  /** Whether the model chat is offered in this task (if the condition has it at all). */
+  chat: z.boolean().default(false),
+  /** The participant must send at least one message before going on. */
+  requireChat: z.boolean().default(false),
+  turnLimit: z.number().int().positive().default(20),
+  randomizeQuestions: z.boolean().default(false),
+  questions: z.array(question).default([]),
+});
+
+const condition = z.object({
+  name: id,
+  weight: z.number().positive().default(1),
+  chat: z.boolean().default(true),
+  systemPrompt: z.string().default(''),
+  model: z.string().min(1).optional(),
+  temperature: z.number().min(0).max(2).optional(),
+  maxTokens: z.number().int().positive().optional(),
+  taskOrder: z.array(id).optional(),
+});
+
+export const studySchema = z
+  .object({
+    slug: z
+      .string()
+      .min(1)
+      .max(64)
+      .regex(/^[a-z0-9-]+$/, 'lowercase letters, digits and - only'),
+    title: z.string().min(1),
+    description: z.string().default(''),
+    consent: z.string().min(1),
+    /** Without a PROLIFIC_PID in the link: ask for the id, or refuse. */
+    askForParticipantId: z.boolean().default(true),
+    timeLimitMinutes: z.number().positive().optional(),
+    completionCode: z.string().min(1).optional(),
+    completionUrl: z.string().url().optional(),
+    conditions: z.array(condition).min(1),
+    tasks: z.array(task).min(1),
+  })
+  .superRefine((study, ctx) => {
+    const taskIds = new Set<string>();
+    const questionIds = new Set<string>();
+    study.tasks.forEach((t, i) => {
+      if (taskIds.has(t.id))
+        ctx.addIssue({ code: 'custom', path: ['tasks', i, 'id'], message: `duplicate task id ${t.id}` });
+      taskIds.add(t.id);
+      t.questions.forEach((q, j) => {
+        if (questionIds.has(q.id))
+          ctx.addIssue({
+            code: 'custom',
+            path: ['tasks', i, 'questions', j, 'id'],
+            message: `duplicate question id ${q.id}`,
+          });
+        questionIds.add(q.id);
+        if ('options' in q && 'correct' in q && q.correct !== undefined) {
+          const wanted = Array.isArray(q.correct) ? q.correct : [q.correct];
+          if (wanted.some((c) => !q.options.includes(c))) {
+            ctx.addIssue({
+              code: 'custom',
+              path: ['tasks', i, 'questions', j, 'correct'],
+              message: 'must be among the options',
+            });
+          }
+        }
+        if (q.attentionCheck && !('correct' in q && q.correct !== undefined)) {
+          ctx.addIssue({
+            code: 'custom',
+            path: ['tasks', i, 'questions', j, 'correct'],
+            message: 'an attention check needs a correct answer',
+          });
+        }
+      });
+    });
+    study.conditions.forEach((c, i) => {
+      for (const taskId of c.taskOrder ?? []) {
+        if (!taskIds.has(taskId))
+          ctx.addIssue({ code: 'custom', path: ['conditions', i, 'taskOrder'], message: `unknown task ${taskId}` });
+      }
+    });
+    if (new Set(study.conditions.map((c) => c.name)).size !== study.conditions.length) {
+      ctx.addIssue({ code: 'custom', path: ['conditions'], message: 'condition names must be unique' });
+    }
+  });
+
+export type Study = z.infer<typeof studySchema>;
+export type StudyTask = Study['tasks'][number];
+export type Question = StudyTask['questions'][number];
+export type Condition = Study['conditions'][number];
