@@ -1,6 +1,7 @@
 import { defineConfig, devices } from '@playwright/test';
 
-const baseURL = 'http://127.0.0.1:4100';
+// E2E_PORT (default 4100) lets two runs share the machine; scripts/e2e-server.mjs reads it too.
+const baseURL = `http://127.0.0.1:${process.env.E2E_PORT ?? '4100'}`;
 
 // Playwright cannot download its own browsers here: use the system Chromium.
 const executablePath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
