@@ -1,5 +1,5 @@
 import { expect, type Locator, type Page, test } from '@playwright/test';
-import { contact, conversation, logIn, message, say, screenshotPath, users } from './helpers';
+import { apiRegister, contact, conversation, logIn, message, say, screenshotPath, users } from './helpers';
 
 // "ChatGPT" is backed by the loopback model server of the e2e run: the text of a message steers it
 // ([delay:60] between words, [tokens:200] words t1..t200, [fail:1:400] fails once).
@@ -80,6 +80,7 @@ test('alice talks with ChatGPT: replies stream in, can be stopped, and a failed 
   await say(page, 'ChatGPT', 'Count for me [tokens:200] [delay:50]');
   const long = pendingReply(again);
   await expect(long).toContainText('t10 t11');
+  await page.screenshot({ path: screenshotPath('bot-streaming') });
   await long.getByRole('button', { name: 'Stop' }).click();
   const partial = stored(again, /^t1 t2 t3 /);
   await expect(partial).toBeVisible();
@@ -142,29 +143,48 @@ test('a reply being written when the page reloads is followed again, to its end'
   await expect(pendingReply(pane)).toHaveCount(0);
 });
 
-test('Markdown in a conversation between people: links open safely, code is monospace', async ({ page }) => {
-  await logIn(page, users.alice);
-  await contact(page, 'bob').click();
-  const pane = conversation(page, 'bob');
+test('Markdown between people: links open safely, code is monospace, for the sender and the reader', async ({
+  browser,
+  request,
+}) => {
+  // Two new people, so that no other spec's unread counts change.
+  const suffix = Date.now().toString(36);
+  const dora = await apiRegister(request, `dora-${suffix}`, 'dora-password');
+  const eve = await apiRegister(request, `eve-${suffix}`, 'eve-password');
+  const doraContext = await browser.newContext();
+  const page = await doraContext.newPage();
+  await logIn(page, dora);
+  await contact(page, eve.username).click();
+  const pane = conversation(page, eve.username);
   await pane
-    .getByLabel('Message to bob')
+    .getByLabel(`Message to ${eve.username}`)
     .fill('See [the docs](https://example.com/docs) and `npm test`:\n\n```\nconst x = 1;\n```');
   await pane.getByRole('button', { name: 'Send' }).click();
-  const sent = message(pane, 'See the docs');
-  await expect(sent).toContainText('Sent');
-  const link = sent.getByRole('link', { name: 'the docs' });
-  await expect(link).toHaveAttribute('href', 'https://example.com/docs');
-  await expect(link).toHaveAttribute('rel', 'noopener noreferrer');
-  await expect(link).toHaveAttribute('target', '_blank');
-  await expect(sent.locator('pre code')).toHaveText('const x = 1;');
-  const font = await sent.locator('pre code').evaluate((el) => getComputedStyle(el).fontFamily);
-  expect(font).toMatch(/monospace/);
-  const inline = await sent.locator('p code').evaluate((el) => getComputedStyle(el).fontFamily);
-  expect(inline).toMatch(/monospace/);
-
   // A javascript: link is not a link at all.
-  await say(page, 'bob', '[click me](javascript:window.__xss=3)');
-  const bad = message(pane, 'click me');
-  await expect(bad).toContainText('Sent');
-  await expect(bad.locator('a')).toHaveCount(0);
+  await say(page, eve.username, '[click me](javascript:window.__xss=3)');
+
+  const eveContext = await browser.newContext();
+  const evePage = await eveContext.newPage();
+  await logIn(evePage, eve);
+  await contact(evePage, dora.username).click();
+
+  for (const [view, status] of [
+    [pane, 'Sent'],
+    [conversation(evePage, dora.username), ''],
+  ] as const) {
+    const sent = message(view, 'See the docs');
+    await expect(sent).toContainText(status);
+    const link = sent.getByRole('link', { name: 'the docs' });
+    await expect(link).toHaveAttribute('href', 'https://example.com/docs');
+    await expect(link).toHaveAttribute('rel', 'noopener noreferrer');
+    await expect(link).toHaveAttribute('target', '_blank');
+    await expect(sent.locator('pre code')).toHaveText('const x = 1;');
+    expect(await sent.locator('pre code').evaluate((el) => getComputedStyle(el).fontFamily)).toMatch(/monospace/);
+    expect(await sent.locator('p code').evaluate((el) => getComputedStyle(el).fontFamily)).toMatch(/monospace/);
+    const bad = message(view, 'click me');
+    await expect(bad).toBeVisible();
+    await expect(bad.locator('a')).toHaveCount(0);
+  }
+  await doraContext.close();
+  await eveContext.close();
 });
