@@ -172,24 +172,35 @@ export class StudyService {
     const checked = checkAnswers(new Map(task.questions.map((q) => [q.id, q])), answers);
     const progress = (p.progress ?? {}) as Record<string, Answers>;
     const merged = { ...(progress[task.id] ?? {}), ...checked };
-    if (complete) {
-      assertTaskComplete(task, merged);
-      if (task.requireChat && this.conditionOf(p).chat && task.chat) {
-        const used = await this.db.studyTurn.count({ where: { participationId: p.id, taskId: task.id, role: 'user' } });
-        if (!used)
-          throw new AppError('BAD_USER_INPUT', 'Please use the chat before going on.', { reason: 'CHAT_REQUIRED' });
-      }
-    }
+    // Answers are kept even when the task cannot be left yet.
+    const blocked = complete ? await this.whyNotComplete(p, task, merged) : null;
+    const advance = complete && !blocked;
     // The guard on currentTask makes a double submit of the same task move on only once.
     const { count } = await this.db.participation.updateMany({
       where: { id: p.id, currentTask: p.currentTask },
       data: {
         progress: { ...progress, [task.id]: merged } as Prisma.InputJsonValue,
-        ...(complete ? { currentTask: p.currentTask + 1 } : {}),
+        ...(advance ? { currentTask: p.currentTask + 1 } : {}),
       },
     });
     if (!count) throw badInput('This task was already submitted.', 'taskId');
+    if (blocked) throw blocked;
     return this.get(viewer);
+  }
+
+  private async whyNotComplete(p: Participation, task: StudyTask, answers: Answers): Promise<AppError | null> {
+    try {
+      assertTaskComplete(task, answers);
+    } catch (error) {
+      if (error instanceof AppError) return error;
+      throw error;
+    }
+    if (task.requireChat && task.chat && this.conditionOf(p).chat) {
+      const used = await this.db.studyTurn.count({ where: { participationId: p.id, taskId: task.id, role: 'user' } });
+      if (!used)
+        return new AppError('BAD_USER_INPUT', 'Please use the chat before going on.', { reason: 'CHAT_REQUIRED' });
+    }
+    return null;
   }
 
   /** The final save, exactly once: the record's primary key is the participation's id. */
