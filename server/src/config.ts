@@ -63,7 +63,7 @@ const schema = z
     WORKER_LOCK_SECONDS: int(1, 3600).default(30),
     JOB_ATTEMPTS: int(1, 20).default(3),
     JOB_BACKOFF_MS: int(0, 600_000).default(1000),
-    JOB_RESULT_TTL_SECONDS: int(60, 365 * 24 * 3600).default(24 * 3600),
+    JOB_RESULT_TTL_SECONDS: int(1, 365 * 24 * 3600).default(24 * 3600),
     MODEL_TIMEOUT_SECONDS: int(1, 3600).default(120),
     CHAT_RATE_PER_MINUTE: int(1, 100_000).default(20),
     CHAT_MAX_CONCURRENT: int(1, 1000).default(3),

@@ -134,7 +134,7 @@ export async function createServices(config: Config, log: Logger, roles: Roles):
       queue.abortLocal(jobId),
     );
     const purge = () => void jobs.purgeExpired().catch((err: unknown) => log.warn({ err }, 'job purge failed'));
-    timers.push(setInterval(purge, 10 * 60 * 1000).unref());
+    timers.push(setInterval(purge, Math.min(10 * 60, config.JOB_RESULT_TTL_SECONDS) * 1000).unref());
   }
 
   return {

@@ -164,6 +164,10 @@ export class JobsService {
     const job = await this.db.chatJob.findUnique({ where: { id: parseId(jobId, 'id') } });
     // Someone else's job is indistinguishable from none.
     if (!job || !owns(owner, job)) throw notFound('No such job.');
+    // Results are kept for JOB_RESULT_TTL_SECONDS; the purge that deletes them runs only now and then.
+    if (job.finishedAt && job.finishedAt.getTime() < Date.now() - this.config.JOB_RESULT_TTL_SECONDS * 1000) {
+      throw notFound('This job has expired.');
+    }
     return job;
   }
 
