@@ -368,6 +368,12 @@ export function ConversationPane({ meId, peer, onClose }: ConversationPaneProps)
             is back.
           </p>
         )}
+        {online && peer.isBot && !peer.online && (
+          <p className="offline-hint small" role="status">
+            {peer.username} cannot answer right now
+            {peer.botStatus && peer.botStatus !== 'Ready.' ? `: ${peer.botStatus}` : '.'}
+          </p>
+        )}
         <label htmlFor={inputId} className="visually-hidden">
           Message to {peer.username}
         </label>

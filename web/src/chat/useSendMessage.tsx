@@ -2,7 +2,7 @@ import { useApolloClient } from '@apollo/client/react';
 import { createContext, type ReactNode, useCallback, useContext, useEffect, useMemo, useRef, useState } from 'react';
 import { graphql } from '../gql';
 import type { MessageFieldsFragment } from '../gql/graphql';
-import { errorCode, errorMessage, isNetworkFailure } from '../lib/errors';
+import { errorCode, errorMessage, isNetworkFailure, retryAfterMs } from '../lib/errors';
 import { readJson, writeJson } from '../lib/storage';
 import { newClientId } from '../lib/uuid';
 import { useConnection } from '../session';
@@ -88,6 +88,7 @@ export function OutboxProvider({ meId, onSent, children }: OutboxProviderProps) 
     if (flushing.current) return;
     flushing.current = true;
     let retryLater = false;
+    let retryIn = RETRY_MS;
     try {
       const tried = new Set<string>();
       while (onlineRef.current) {
@@ -112,6 +113,9 @@ export function OutboxProvider({ meId, onSent, children }: OutboxProviderProps) 
               error: code === 'RATE_LIMITED' ? errorMessage(error) : undefined,
             });
             retryLater = true;
+            // A rate limit says when to come back (capped, so a long wait still retries now and then).
+            if (code === 'RATE_LIMITED')
+              retryIn = Math.min(Math.max(retryAfterMs(error) ?? RETRY_MS, RETRY_MS), 60_000);
             break;
           }
           patch(next.clientId, { status: 'failed', error: errorMessage(error) });
@@ -120,7 +124,7 @@ export function OutboxProvider({ meId, onSent, children }: OutboxProviderProps) 
     } finally {
       flushing.current = false;
     }
-    if (retryLater) setTimeout(() => setRetryTick((n) => n + 1), RETRY_MS);
+    if (retryLater) setTimeout(() => setRetryTick((n) => n + 1), retryIn);
     else if (onlineRef.current && entriesRef.current.some((e) => e.status === 'queued')) {
       // Something was queued while we were busy.
       setRetryTick((n) => n + 1);
