@@ -154,36 +154,40 @@ export class StudyService {
     return task.randomizeQuestions ? seededShuffle(task.questions, `${p.id}:${task.id}`) : task.questions;
   }
 
-  /** Saves a task's answers as the participant goes; `complete` also moves them to the next task. */
+  /**
+   * Saves a task's answers as the participant goes; `complete` also moves them to the next task. The row
+   * is locked for the read-merge-write, so an autosave racing the final click loses no answer.
+   */
   async saveTaskAnswers(
     viewer: ParticipantViewer,
     taskId: string,
     answers: unknown,
     complete: boolean,
   ): Promise<Participation> {
-    const p = await this.get(viewer);
-    if (p.status !== 'STARTED') throw forbidden('This participation is finished.');
-    if (!p.consentedAt) throw forbidden('Consent comes first.');
-    const tasks = this.tasksOf(p);
-    const current = tasks[p.currentTask];
-    const task = tasks.find((t) => t.id === taskId);
-    if (!task) throw badInput(`There is no task ${taskId} in this study.`, 'taskId');
-    if (task !== current) throw badInput('Only the current task can be answered.', 'taskId');
-    const checked = checkAnswers(new Map(task.questions.map((q) => [q.id, q])), answers);
-    const progress = (p.progress ?? {}) as Record<string, Answers>;
-    const merged = { ...(progress[task.id] ?? {}), ...checked };
-    // Answers are kept even when the task cannot be left yet.
-    const blocked = complete ? await this.whyNotComplete(p, task, merged) : null;
-    const advance = complete && !blocked;
-    // The guard on currentTask makes a double submit of the same task move on only once.
-    const { count } = await this.db.participation.updateMany({
-      where: { id: p.id, currentTask: p.currentTask },
-      data: {
-        progress: { ...progress, [task.id]: merged } as Prisma.InputJsonValue,
-        ...(advance ? { currentTask: p.currentTask + 1 } : {}),
-      },
+    const blocked = await this.db.$transaction(async (tx) => {
+      await tx.$queryRaw`SELECT 1 FROM "Participation" WHERE id = ${viewer.participationId}::uuid FOR UPDATE`;
+      const p = await tx.participation.findUnique({ where: { id: viewer.participationId } });
+      if (!p) throw notFound('This participation no longer exists.');
+      if (p.status !== 'STARTED') throw forbidden('This participation is finished.');
+      if (!p.consentedAt) throw forbidden('Consent comes first.');
+      const tasks = this.tasksOf(p);
+      const task = tasks.find((t) => t.id === taskId);
+      if (!task) throw badInput(`There is no task ${taskId} in this study.`, 'taskId');
+      if (task !== tasks[p.currentTask]) throw badInput('Only the current task can be answered.', 'taskId');
+      const checked = checkAnswers(new Map(task.questions.map((q) => [q.id, q])), answers);
+      const progress = (p.progress ?? {}) as Record<string, Answers>;
+      const merged = { ...(progress[task.id] ?? {}), ...checked };
+      // Answers are kept even when the task cannot be left yet.
+      const why = complete ? await this.whyNotComplete(p, task, merged) : null;
+      await tx.participation.update({
+        where: { id: p.id },
+        data: {
+          progress: { ...progress, [task.id]: merged } as Prisma.InputJsonValue,
+          ...(complete && !why ? { currentTask: p.currentTask + 1 } : {}),
+        },
+      });
+      return why;
     });
-    if (!count) throw badInput('This task was already submitted.', 'taskId');
     if (blocked) throw blocked;
     return this.get(viewer);
   }

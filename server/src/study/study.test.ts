@@ -274,6 +274,19 @@ describe('study mode', () => {
     );
   });
 
+  test('concurrent autosaves of one task lose no answer', async () => {
+    const p = await participantIn(server.url, 'nochat');
+    await Promise.all(
+      Array.from({ length: 10 }, (_, i) =>
+        gql(server.url, TASK, { task: 'task1', answers: i % 2 ? { answer: 'B' } : { sure: i } }, p.token),
+      ),
+    );
+    const progress = (await gql(server.url, '{ myParticipation { progress } }', {}, p.token)).data?.myParticipation
+      .progress;
+    assert.equal(progress.task1.answer, 'B');
+    assert.equal(typeof progress.task1.sure, 'number');
+  });
+
   test('participants chat with the condition’s model and prompt only; every turn is stored', async () => {
     const p = await participantIn(server.url, 'chat');
     const ask = (input: Record<string, unknown>) => submitChat(server.url, p.token, { taskId: 'task1', ...input });
