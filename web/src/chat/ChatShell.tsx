@@ -103,6 +103,11 @@ export function ChatShell() {
             Parley
           </span>
           <ConnectionBadge />
+          {me.role === 'RESEARCHER' && (
+            <a className="topbar-link" href="/research">
+              Research
+            </a>
+          )}
           <span className="spacer" />
           <span className="whoami">
             Signed in as <strong>{me.username}</strong>

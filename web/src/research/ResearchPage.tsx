@@ -1,0 +1,268 @@
+import { useApolloClient, useMutation, useQuery } from '@apollo/client/react';
+import { type ReactNode, useState } from 'react';
+import { graphql } from '../gql';
+import type { ExportFormat, ResearchStudiesQuery } from '../gql/graphql';
+import { errorMessage } from '../lib/errors';
+import { useSession } from '../session';
+import './research.css';
+
+const ResearchMeQuery = graphql(`
+  query ResearchMe {
+    me {
+      id
+      username
+      role
+    }
+  }
+`);
+
+const ResearchStudiesQueryDocument = graphql(`
+  query ResearchStudies {
+    studies {
+      slug
+      title
+      conditions {
+        condition
+        started
+        completed
+        returned
+        medianSeconds
+      }
+    }
+  }
+`);
+
+const StudyExportQuery = graphql(`
+  query StudyExport($slug: String!, $format: ExportFormat!) {
+    studyExport(slug: $slug, format: $format)
+  }
+`);
+
+const ResearchLogoutMutation = graphql(`
+  mutation ResearchLogout {
+    logout
+  }
+`);
+
+type Study = ResearchStudiesQuery['studies'][number];
+
+export function formatDuration(seconds: number | null | undefined): string {
+  if (seconds === null || seconds === undefined) return '–';
+  if (seconds < 60) return `${seconds} s`;
+  const minutes = Math.floor(seconds / 60);
+  const rest = seconds % 60;
+  if (minutes < 60) return rest ? `${minutes} min ${rest} s` : `${minutes} min`;
+  const hours = Math.floor(minutes / 60);
+  return `${hours} h ${minutes % 60} min`;
+}
+
+/** Saves text as a file through a Blob link. */
+function saveFile(text: string, filename: string, type: string) {
+  const url = URL.createObjectURL(new Blob([text], { type }));
+  const link = document.createElement('a');
+  link.href = url;
+  link.download = filename;
+  link.style.display = 'none';
+  document.body.append(link);
+  link.click();
+  link.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 10_000);
+}
+
+/**
+ * /research: for users with the RESEARCHER role, each study's participants by condition (started,
+ * completed, returned, median time) and its data as CSV or JSONL.
+ */
+export function ResearchPage() {
+  const { signOut } = useSession();
+  const { data, error, refetch } = useQuery(ResearchMeQuery);
+  const [logout, { loading: loggingOut }] = useMutation(ResearchLogoutMutation);
+  const me = data?.me;
+
+  const onLogout = async () => {
+    try {
+      await logout();
+    } catch {
+      // The token is dropped either way.
+    }
+    signOut();
+  };
+
+  let body: ReactNode;
+  if (!me) {
+    body = error ? (
+      <div role="alert">
+        <p>Could not load your account: {errorMessage(error)}</p>
+        <button type="button" onClick={() => void refetch()}>
+          Try again
+        </button>
+      </div>
+    ) : (
+      <p className="muted">Loading…</p>
+    );
+  } else if (me.role !== 'RESEARCHER') {
+    body = (
+      <section className="research-card" role="alert">
+        <h1>Researchers only</h1>
+        <p>
+          This page is for researchers, and your account <strong>{me.username}</strong> does not have the researcher
+          role. An administrator can grant it (<code>npm run user:grant -- {me.username} researcher</code>).
+        </p>
+        <p>
+          <a href="/">Back to the chat</a>
+        </p>
+      </section>
+    );
+  } else {
+    body = <Studies />;
+  }
+
+  return (
+    <div className="app research-app">
+      <header className="topbar">
+        <span className="brand">
+          <span className="logo" aria-hidden="true">
+            ◆
+          </span>{' '}
+          Parley <span className="muted">Research</span>
+        </span>
+        <a href="/">Chat</a>
+        <span className="spacer" />
+        {me && (
+          <span className="whoami">
+            Signed in as <strong>{me.username}</strong>
+          </span>
+        )}
+        <button type="button" onClick={() => void onLogout()} disabled={loggingOut}>
+          Log out
+        </button>
+      </header>
+      <main className="research-main">{body}</main>
+    </div>
+  );
+}
+
+function Studies() {
+  const { data, loading, error, refetch } = useQuery(ResearchStudiesQueryDocument, {
+    fetchPolicy: 'cache-and-network',
+  });
+  const studies = data?.studies ?? [];
+  return (
+    <>
+      <div className="research-title">
+        <h1>Studies</h1>
+        <button type="button" onClick={() => void refetch()} disabled={loading}>
+          Refresh
+        </button>
+      </div>
+      {loading && !data && <p className="muted">Loading…</p>}
+      {error && (
+        <p className="error" role="alert">
+          {errorMessage(error)}
+        </p>
+      )}
+      {data && studies.length === 0 && (
+        <p className="muted">There are no studies yet: add a YAML or JSON file to the studies folder.</p>
+      )}
+      {studies.map((study) => (
+        <StudyStats key={study.slug} study={study} />
+      ))}
+    </>
+  );
+}
+
+function StudyStats({ study }: { study: Study }) {
+  const client = useApolloClient();
+  const [busy, setBusy] = useState<ExportFormat | null>(null);
+  const [problem, setProblem] = useState<string | null>(null);
+  const titleId = `study-${study.slug}`;
+  const total = study.conditions.reduce(
+    (sum, c) => ({
+      started: sum.started + c.started,
+      completed: sum.completed + c.completed,
+      returned: sum.returned + c.returned,
+    }),
+    { started: 0, completed: 0, returned: 0 },
+  );
+
+  const download = async (format: ExportFormat) => {
+    setBusy(format);
+    setProblem(null);
+    try {
+      const { data } = await client.query({
+        query: StudyExportQuery,
+        variables: { slug: study.slug, format },
+        fetchPolicy: 'no-cache',
+      });
+      if (data?.studyExport === undefined) throw new Error('The server sent no data.');
+      if (format === 'CSV') saveFile(data.studyExport, `${study.slug}.csv`, 'text/csv;charset=utf-8');
+      else saveFile(data.studyExport, `${study.slug}.jsonl`, 'application/x-ndjson;charset=utf-8');
+    } catch (error) {
+      setProblem(errorMessage(error));
+    } finally {
+      setBusy(null);
+    }
+  };
+
+  return (
+    <section className="research-card" aria-labelledby={titleId}>
+      <header className="research-study-header">
+        <h2 id={titleId}>
+          {study.title} <span className="muted small">({study.slug})</span>
+        </h2>
+        <a className="small" href={`/study/${encodeURIComponent(study.slug)}`} target="_blank" rel="noopener">
+          Open the participant page
+        </a>
+      </header>
+      <div className="table-scroll">
+        <table>
+          <caption className="visually-hidden">Participants of {study.title} by condition</caption>
+          <thead>
+            <tr>
+              <th scope="col">Condition</th>
+              <th scope="col">Started</th>
+              <th scope="col">Completed</th>
+              <th scope="col">Returned</th>
+              <th scope="col">Median time</th>
+            </tr>
+          </thead>
+          <tbody>
+            {study.conditions.map((c) => (
+              <tr key={c.condition}>
+                <th scope="row">{c.condition}</th>
+                <td>{c.started}</td>
+                <td>{c.completed}</td>
+                <td>{c.returned}</td>
+                <td>{formatDuration(c.medianSeconds)}</td>
+              </tr>
+            ))}
+          </tbody>
+          {study.conditions.length > 1 && (
+            <tfoot>
+              <tr>
+                <th scope="row">All</th>
+                <td>{total.started}</td>
+                <td>{total.completed}</td>
+                <td>{total.returned}</td>
+                <td />
+              </tr>
+            </tfoot>
+          )}
+        </table>
+      </div>
+      <div className="research-actions">
+        <button type="button" onClick={() => void download('CSV')} disabled={busy !== null}>
+          {busy === 'CSV' ? 'Preparing…' : 'Download CSV'}
+        </button>
+        <button type="button" onClick={() => void download('JSONL')} disabled={busy !== null}>
+          {busy === 'JSONL' ? 'Preparing…' : 'Download JSONL'}
+        </button>
+        {problem && (
+          <span className="error" role="alert">
+            {problem}
+          </span>
+        )}
+      </div>
+    </section>
+  );
+}
