@@ -40,7 +40,12 @@ export class JobProcessor {
 
   readonly process = async (run: JobRun): Promise<void> => {
     const job = await this.db.chatJob.findUnique({ where: { id: run.jobId } });
-    if (!job || isFinished(job.state)) return;
+    if (!job) return;
+    if (isFinished(job.state)) {
+      // E.g. canceled while its first worker was dying: make sure subscribers hear the end.
+      await this.jobs.publish(toJobDto(job));
+      return;
+    }
     const log = this.log.child({ jobId: job.id, requestId: job.requestId, attempt: run.attempt });
     const started = await this.db.chatJob.updateMany({
       where: { id: job.id, state: { in: ['QUEUED', 'ACTIVE'] } },

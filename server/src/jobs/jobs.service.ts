@@ -3,7 +3,7 @@ import type { RateLimiter } from '../auth/rate-limiter';
 import type { BotRegistry } from '../bots/bot-registry';
 import type { Config } from '../config';
 import type { Db } from '../db/client';
-import { badInput, forbidden, notFound, rateLimited } from '../errors';
+import { AppError, badInput, forbidden, notFound, rateLimited } from '../errors';
 import type { ChatJob, Prisma } from '../generated/prisma/client';
 import { parseId } from '../ids';
 import type { Logger } from '../logger';
@@ -15,6 +15,8 @@ import { type ChatJobDto, isFinished, toJobDto } from './chat-job.dto';
 import { type JobOwner, ownerKey, ownerWhere, owns } from './job-owner';
 import { JOB_CANCEL_TOPIC, jobTopic } from './jobs.topics';
 import type { SubmitChatInput } from './submit-chat.input';
+
+const CANCEL_GRACE_MS = 5000;
 
 /** What a stateless submitChat job carries; bot replies read their conversation when they run. */
 export interface StoredChatInput {
@@ -107,17 +109,24 @@ export class JobsService {
   async cancel(owner: JobOwner, jobId: string): Promise<ChatJobDto> {
     const job = await this.owned(owner, jobId);
     if (isFinished(job.state)) return toJobDto(job);
-    const { count } = await this.db.chatJob.updateMany({
-      where: { id: job.id, state: { in: ['QUEUED', 'ACTIVE'] } },
-      data: { state: 'CANCELED', finishedAt: new Date() },
-    });
-    const dto = await this.status(owner, jobId);
-    if (count === 1) {
+    const cancel = (state: 'QUEUED' | 'ACTIVE') =>
+      this.db.chatJob.updateMany({ where: { id: job.id, state }, data: { state: 'CANCELED', finishedAt: new Date() } });
+    if ((await cancel('QUEUED')).count === 1) {
+      // No worker has it: this is the last word on the job.
       await this.queue.remove(job.id);
+      await this.publish(await this.status(owner, jobId));
+    } else if ((await cancel('ACTIVE')).count === 1) {
+      // Its worker stops, stores the text so far and publishes the final state, with the reply's id.
       await this.pubsub.publish(JOB_CANCEL_TOPIC, { jobId: job.id });
-      await this.publish(dto);
+      // Should no worker answer (it died), subscribers still hear the end.
+      setTimeout(() => void this.publishLatest(job.id), CANCEL_GRACE_MS).unref();
     }
-    return dto;
+    return this.status(owner, jobId);
+  }
+
+  private async publishLatest(jobId: string) {
+    const job = await this.db.chatJob.findUnique({ where: { id: jobId } }).catch(() => null);
+    if (job) await this.publish(toJobDto(job)).catch(() => undefined);
   }
 
   /** A new job with the same request as a failed or canceled one. */
@@ -174,7 +183,15 @@ export class JobsService {
   /** Per-user limits on model calls: CHAT_RATE_PER_MINUTE, and CHAT_MAX_CONCURRENT unfinished jobs. */
   async assertWithinLimits(owner: JobOwner): Promise<void> {
     const open = await this.db.chatJob.count({ where: { ...ownerWhere(owner), state: { in: ['QUEUED', 'ACTIVE'] } } });
-    if (open >= this.config.CHAT_MAX_CONCURRENT) throw rateLimited(5);
+    if (open >= this.config.CHAT_MAX_CONCURRENT) {
+      throw new AppError(
+        'RATE_LIMITED',
+        `Wait for your earlier replies to finish (at most ${this.config.CHAT_MAX_CONCURRENT} at once).`,
+        {
+          retryAfterSeconds: 5,
+        },
+      );
+    }
     const window = await this.limiter.hit(`chat:${ownerKey(owner)}`, 60);
     if (window.count > this.config.CHAT_RATE_PER_MINUTE) throw rateLimited(window.retryAfterSeconds);
   }

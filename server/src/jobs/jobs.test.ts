@@ -217,6 +217,15 @@ for (const mode of ['redis', 'single-node'] as ServerMode[]) {
       const sent = await gql(server.url, SEND, { to: bot, body: 'long one [tokens:200] [delay:30]' }, carol.token);
       const jobId = sent.data?.sendMessage.job.id;
       await waitForJob(server.url, carol.token, jobId, (j) => j.state === 'ACTIVE' && j.text.length > 0);
+      const socket = connect(server.wsUrl, carol.token);
+      const updates = subscribe<{ jobUpdated: Job }>(
+        socket,
+        `subscription($id: ID!) { jobUpdated(id: $id) { ${JOB_FIELDS} } }`,
+        {
+          id: jobId,
+        },
+      );
+      await updates.next();
       const canceled = await gql(
         server.url,
         `mutation($id: ID!) { cancelChat(id: $id) { ${JOB_FIELDS} } }`,
@@ -224,6 +233,11 @@ for (const mode of ['redis', 'single-node'] as ServerMode[]) {
         carol.token,
       );
       assert.equal(canceled.data?.cancelChat.state, 'CANCELED');
+      // Subscribers hear the end from the worker, with the stored partial reply.
+      const end = await updates.next((e) => finished(e.jobUpdated));
+      assert.equal(end.jobUpdated.state, 'CANCELED');
+      assert.ok(end.jobUpdated.replyMessageId, JSON.stringify(end));
+      socket.client.dispose();
       const final = await waitForJob(server.url, carol.token, jobId, (j) => j.replyMessageId !== null);
       assert.equal(final.state, 'CANCELED');
       const history = (await gql(server.url, HISTORY, { with: bot }, carol.token)).data?.conversation.messages;
