@@ -109,6 +109,18 @@ async function takePart(page: Page, participantId: string, screenshots: { consen
   const chat = page.getByRole('region', { name: 'Chat with the AI assistant' });
   const hasChat = (await chat.count()) > 0;
   const chatText = hasChat ? await chatWithTheAssistant(page, chat, participantId) : null;
+  // One column on a phone: nothing wider than the screen, the chat under the instructions.
+  const viewport = page.viewportSize()!;
+  await page.setViewportSize({ width: 390, height: 844 });
+  expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+  if (hasChat) {
+    const instructions = await page.getByRole('region', { name: 'Instructions' }).boundingBox();
+    const chatBox = await chat.boundingBox();
+    expect(chatBox!.y).toBeGreaterThanOrEqual(instructions!.y + instructions!.height);
+    await chat.scrollIntoViewIfNeeded();
+    await page.screenshot({ path: screenshotPath('study-phone') });
+  }
+  await page.setViewportSize(viewport);
 
   // Nothing answered yet: Next says what is missing, next to each question.
   await page.getByRole('button', { name: 'Next' }).click();
@@ -127,7 +139,10 @@ async function takePart(page: Page, participantId: string, screenshots: { consen
   await slider.fill('80');
   await expect(question(page, 'How confident are you in your answers?')).toContainText('Your answer: 80');
   await expect(page.getByText('Your answers are saved.')).toBeVisible();
-  if (screenshots.task) await page.screenshot({ path: screenshotPath('study-task') });
+  if (screenshots.task) {
+    await page.evaluate(() => window.scrollTo(0, 0));
+    await page.screenshot({ path: screenshotPath('study-task') });
+  }
 
   // A reload resumes: same task, answers and chat rebuilt from the server.
   await page.reload();
@@ -189,7 +204,11 @@ test.describe
       let withChat = 0;
       let withoutChat = 0;
       for (let i = 0; i < 4 && (withChat === 0 || withoutChat === 0); i += 1) {
-        const context = await browser.newContext();
+        // The second one takes part on a phone.
+        const phone = i === 1;
+        const context = await browser.newContext(
+          phone ? { viewport: { width: 390, height: 844 }, hasTouch: true } : {},
+        );
         const page = await context.newPage();
         const participantId = newParticipantId(`p${i}`);
         const chatText = await takePart(page, participantId, { consent: i === 0, task: withChat === 0 });

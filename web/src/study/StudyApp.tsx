@@ -404,8 +404,7 @@ function ParticipantFlow({ client, store, participation, onChange, onReload, onD
   const [leaveError, setLeaveError] = useState<string | null>(null);
 
   const withdraw = async () => {
-    if (!window.confirm('Do you really want to stop taking part? Your answers so far will not be used for payment.'))
-      return;
+    if (!window.confirm('Do you really want to stop taking part in this study?')) return;
     setLeaving(true);
     try {
       await client.mutate({ mutation: WithdrawParticipationMutation });
