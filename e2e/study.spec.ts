@@ -36,6 +36,13 @@ async function fakeProlific(page: Page) {
 }
 
 async function chatWithTheAssistant(page: Page, chat: Locator, participantId: string): Promise<string> {
+  // Replies stream over the WebSocket (jobUpdated), not by polling jobStatus.
+  const sockets: string[] = [];
+  const polls: string[] = [];
+  page.on('websocket', (socket) => sockets.push(socket.url()));
+  page.on('request', (request) => {
+    if (request.postData()?.includes('StudyJobStatus')) polls.push(request.url());
+  });
   const turnsLeft = chat.getByTestId('turns-left');
   await expect(turnsLeft).toHaveText('10 of 10 messages left');
   const box = chat.getByLabel('Message to the assistant');
@@ -88,6 +95,19 @@ async function chatWithTheAssistant(page: Page, chat: Locator, participantId: st
   await expect(counting).toHaveAttribute('data-state', 'CANCELED');
   await expect(counting).toContainText('Stopped.');
   await expect(turnsLeft).toHaveText('7 of 10 messages left');
+
+  // A reply being written when the page reloads is followed again, to its end.
+  await box.fill('Count to thirty [tokens:30] [delay:80]');
+  await box.press('Enter');
+  await expect(chat.locator('li[data-role="assistant"]').last()).toContainText('t3 t4');
+  await page.reload();
+  const resumed = chat.locator('li[data-role="assistant"]').last();
+  await expect(resumed).toHaveAttribute('data-state', 'COMPLETED');
+  await expect(resumed).toContainText('t1 t2');
+  await expect(resumed).toContainText('t29 t30');
+  await expect(turnsLeft).toHaveText('6 of 10 messages left');
+  expect(sockets.some((url) => url.endsWith('/graphql'))).toBe(true);
+  expect(polls).toEqual([]);
   return text;
 }
 
@@ -153,8 +173,8 @@ async function takePart(page: Page, participantId: string, screenshots: { consen
   await expect(question(page, 'How confident are you in your answers?')).toContainText('Your answer: 80');
   if (chatText) {
     await expect(chat.locator('li[data-role="assistant"]').filter({ hasText: `Echo: ${chatText}` })).toBeVisible();
-    await expect(chat.locator('li[data-role="assistant"]').last()).toContainText('Stopped.');
-    await expect(chat.getByTestId('turns-left')).toHaveText('7 of 10 messages left');
+    await expect(chat.locator('li[data-role="assistant"]').filter({ hasText: 'Stopped.' })).toContainText('t1 t2');
+    await expect(chat.getByTestId('turns-left')).toHaveText('6 of 10 messages left');
   } else {
     await expect(chat).toHaveCount(0);
   }
