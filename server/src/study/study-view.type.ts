@@ -124,6 +124,9 @@ export class StudyTurnType {
   @Field(() => String, { nullable: true, description: 'For assistant turns: COMPLETED, CANCELED or FAILED.' })
   outcome!: string | null;
 
-  @Field(() => ID, { nullable: true, description: 'The model call of this turn (follow it with jobUpdated while it runs).' })
+  @Field(() => ID, {
+    nullable: true,
+    description: 'The model call of this turn (follow it with jobUpdated while it runs).',
+  })
   jobId!: string | null;
 }
