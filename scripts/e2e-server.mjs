@@ -30,6 +30,8 @@ const child = spawn(process.execPath, ['server/dist/main.js'], {
     OPENAI_BASE_URL: model.baseUrl,
     GPT_VERSION: 'test-model',
     JOB_BACKOFF_MS: '200',
+    // A stuck model call is retried well within the tests' 15 s expectations.
+    MODEL_TIMEOUT_SECONDS: '4',
     BOT_HEALTH_INTERVAL_SECONDS: '5',
   },
 });

@@ -47,28 +47,51 @@ function toOpenAiMessages(turns: StoredTurn[]): ChatCompletionMessageParam[] {
 }
 
 async function callOpenAi(bot: OpenAiBotConfig, request: ModelRequest): Promise<ModelResult> {
-  const stream = await openAiClient(bot).chat.completions.create(
-    {
-      model: request.model,
-      messages: toOpenAiMessages(request.turns),
-      max_tokens: request.maxTokens,
-      ...(request.temperature !== undefined ? { temperature: request.temperature } : {}),
-      stream: true,
-      stream_options: { include_usage: true },
-    },
-    { signal: request.signal, timeout: request.timeoutMs },
-  );
-  let text = '';
-  let usage: unknown = null;
-  for await (const chunk of stream) {
-    const delta = chunk.choices[0]?.delta?.content;
-    if (delta) {
-      text += delta;
-      request.onDelta(delta);
+  // A stream that goes quiet for the whole timeout is as dead as one that never starts.
+  const idle = new AbortController();
+  let timer = setTimeout(() => idle.abort(), request.timeoutMs);
+  const stillAlive = () => {
+    clearTimeout(timer);
+    timer = setTimeout(() => idle.abort(), request.timeoutMs);
+  };
+  try {
+    const stream = await openAiClient(bot).chat.completions.create(
+      {
+        model: request.model,
+        messages: toOpenAiMessages(request.turns),
+        max_tokens: request.maxTokens,
+        ...(request.temperature !== undefined ? { temperature: request.temperature } : {}),
+        stream: true,
+        stream_options: { include_usage: true },
+      },
+      { signal: AbortSignal.any([request.signal, idle.signal]), timeout: request.timeoutMs },
+    );
+    let text = '';
+    let usage: unknown = null;
+    let finished = false;
+    for await (const chunk of stream) {
+      stillAlive();
+      const choice = chunk.choices[0];
+      if (choice?.delta?.content) {
+        text += choice.delta.content;
+        request.onDelta(choice.delta.content);
+      }
+      if (choice?.finish_reason) finished = true;
+      if (chunk.usage) usage = chunk.usage;
     }
-    if (chunk.usage) usage = chunk.usage;
+    // The SDK ends a stream quietly when it is aborted: tell a timeout, a cancel and a cut-off apart.
+    if (request.signal.aborted) throw new Error('canceled');
+    if (idle.signal.aborted) throw new ModelCallError('MODEL_TIMEOUT', 'The model stopped answering.', true);
+    if (!finished) throw new ModelCallError('MODEL_UNAVAILABLE', "The model's answer was cut off.", true);
+    return { text, usage };
+  } catch (error) {
+    if (idle.signal.aborted && !request.signal.aborted) {
+      throw new ModelCallError('MODEL_TIMEOUT', 'The model stopped answering.', true);
+    }
+    throw error;
+  } finally {
+    clearTimeout(timer);
   }
-  return { text, usage };
 }
 
 async function callHttpBot(bot: HttpBotConfig, request: ModelRequest): Promise<ModelResult> {

@@ -197,6 +197,13 @@ for (const mode of ['redis', 'single-node'] as ServerMode[]) {
       const timedOut = await waitForJob(server.url, alice.token, slow.data?.submitChat.id as string, finished, 30_000);
       assert.equal(timedOut.error?.code, 'MODEL_TIMEOUT');
 
+      const stalled = await submitChat(server.url, alice.token, {
+        messages: [{ role: 'user', content: 'stall [stall:3]' }],
+      });
+      const quiet = await waitForJob(server.url, alice.token, stalled.data?.submitChat.id as string, finished, 30_000);
+      assert.equal(quiet.error?.code, 'MODEL_TIMEOUT', JSON.stringify(quiet));
+      assert.equal(quiet.attempts, 3);
+
       // A failed job can be run again as a new job.
       const retried = await gql(
         server.url,

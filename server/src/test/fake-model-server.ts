@@ -6,7 +6,7 @@ import type { AddressInfo } from 'node:net';
  * loopback. The last user message steers it:
  *   [status:429]      always answer that status          [fail:2:500]  fail twice with 500, then answer
  *   [delay:40]        wait 40 ms between streamed tokens  [tokens:30]   answer 30 tokens instead of an echo
- *   [hang]            never answer
+ *   [hang]            never answer                     [stall:3]     stream 3 tokens, then go quiet
  * Otherwise it answers "Echo: <message>" (plus what images it saw), one word per chunk.
  */
 export interface FakeModelServer {
@@ -122,7 +122,9 @@ export async function startFakeModelServer(port = 0): Promise<FakeModelServer> {
       const chunk = (choices: unknown[], extra: object = {}) =>
         `data: ${JSON.stringify({ id, object: 'chat.completion.chunk', created: Math.floor(Date.now() / 1000), model: body.model, choices, ...extra })}\n\n`;
       res.write(chunk([{ index: 0, delta: { role: 'assistant', content: '' }, finish_reason: null }]));
-      for (const token of tokens) {
+      const stallAfter = Number(/\[stall:(\d+)\]/.exec(directive)?.[1] ?? Number.POSITIVE_INFINITY);
+      for (const [i, token] of tokens.entries()) {
+        if (i >= stallAfter) return; // the connection stays open, silent
         if (delay) await sleep(delay);
         if (res.destroyed) return;
         res.write(chunk([{ index: 0, delta: { content: token }, finish_reason: null }]));
