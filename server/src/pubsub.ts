@@ -8,8 +8,13 @@ export interface PubSub {
   publish(topic: string, payload: unknown): Promise<void>;
   /** For GraphQL subscriptions: ends when the consumer returns. */
   iterate<T>(topic: string): AsyncIterableIterator<T>;
-  /** For server-side listeners; returns the unsubscribe function. */
+  /** For server-side listeners; resolves once subscribed, with the unsubscribe function. */
   listen<T>(topic: string, handler: (payload: T) => void): Promise<() => void>;
+  /**
+   * Like `iterate`, but resolves only once the subscription is live, so that a snapshot read after it
+   * cannot miss an event published in between (`iterate` subscribes lazily, on the first pull).
+   */
+  subscribeNow<T>(topic: string): Promise<AsyncIterableIterator<T>>;
   close(): Promise<void>;
 }
 
@@ -30,7 +35,46 @@ class EnginePubSub implements PubSub {
 
   async listen<T>(topic: string, handler: (payload: T) => void) {
     const id = await this.engine.subscribe(this.prefix + topic, handler, {});
-    return () => this.engine.unsubscribe(id);
+    let subscribed = true;
+    // Safe to call twice: graphql-redis-subscriptions throws on an unknown id, which would crash the process.
+    return () => {
+      if (!subscribed) return;
+      subscribed = false;
+      try {
+        this.engine.unsubscribe(id);
+      } catch {
+        // already gone
+      }
+    };
+  }
+
+  async subscribeNow<T>(topic: string): Promise<AsyncIterableIterator<T>> {
+    const queue: T[] = [];
+    let wake: (() => void) | undefined;
+    let ended = false;
+    const stop = await this.listen<T>(topic, (payload) => {
+      queue.push(payload);
+      wake?.();
+    });
+    const iterator: AsyncIterableIterator<T> = {
+      async next() {
+        while (queue.length === 0 && !ended) await new Promise<void>((resolve) => (wake = resolve));
+        const value = queue.shift();
+        return value === undefined ? { value: undefined, done: true } : { value, done: false };
+      },
+      async return() {
+        if (!ended) {
+          ended = true;
+          stop();
+          wake?.();
+        }
+        return { value: undefined, done: true };
+      },
+      [Symbol.asyncIterator]() {
+        return iterator;
+      },
+    };
+    return iterator;
   }
 
   close() {

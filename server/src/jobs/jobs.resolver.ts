@@ -8,7 +8,8 @@ import { SubmitChatInput } from './submit-chat.input';
 /** The job's current state first, then every change, ending with the final state. */
 async function* followJob(ctx: Context, jobId: string): AsyncGenerator<ChatJobDto> {
   const owner = requireJobOwner(ctx);
-  const updates = ctx.services.pubsub.iterate<ChatJobDto>(jobTopic(jobId));
+  // Subscribed before the snapshot is read: an update published in between is not lost.
+  const updates = await ctx.services.pubsub.subscribeNow<ChatJobDto>(jobTopic(jobId));
   try {
     const current = await ctx.services.jobs.status(owner, jobId);
     yield current;

@@ -99,6 +99,28 @@ for (const mode of ['redis', 'single-node'] as ServerMode[]) {
       socket.client.dispose();
     });
 
+    test('a subscriber that leaves mid-stream disturbs neither the server nor the job', async () => {
+      const socket = connect(server.wsUrl, alice.token);
+      await socket.connected;
+      const job = (
+        await submitChat(server.url, alice.token, {
+          messages: [{ role: 'user', content: 'bye [tokens:30] [delay:30]' }],
+        })
+      ).data?.submitChat;
+      const updates = subscribe<{ jobUpdated: Job }>(
+        socket,
+        `subscription($id: ID!) { jobUpdated(id: $id) { ${JOB_FIELDS} } }`,
+        {
+          id: job?.id,
+        },
+      );
+      await updates.next((e) => e.jobUpdated.state === 'ACTIVE' && e.jobUpdated.text.length > 0);
+      socket.client.dispose();
+      const done = await waitForJob(server.url, alice.token, job?.id as string, finished);
+      assert.equal(done.state, 'COMPLETED');
+      assert.equal((await fetch(`${server.url}/healthz`)).status, 200);
+    });
+
     test('the bot sees the conversation so far', async () => {
       const bob = await register(server.url, uniqueName('bob'));
       const bot = await botId(server.url, bob.token);

@@ -1,6 +1,7 @@
-import { useApolloClient, useMutation, useQuery } from '@apollo/client/react';
+import { useApolloClient, useQuery } from '@apollo/client/react';
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { AdminPanel } from '../admin/AdminPanel';
+import { AccountControls } from '../auth/AccountControls';
 import { graphql } from '../gql';
 import type { MessageFieldsFragment } from '../gql/graphql';
 import { errorMessage } from '../lib/errors';
@@ -17,12 +18,6 @@ const MeQuery = graphql(`
       username
       role
     }
-  }
-`);
-
-const LogoutMutation = graphql(`
-  mutation Logout {
-    logout
   }
 `);
 
@@ -44,7 +39,6 @@ export function ChatShell() {
   const { signOut } = useSession();
   const client = useApolloClient();
   const { data, error, refetch } = useQuery(MeQuery);
-  const [logout, { loading: loggingOut }] = useMutation(LogoutMutation);
   const me = data?.me;
   const { generation } = useConnection();
 
@@ -54,15 +48,6 @@ export function ChatShell() {
   useEffect(() => {
     if (generation > 0 && failed.current) void refetch();
   }, [generation, refetch]);
-
-  const onLogout = async () => {
-    try {
-      await logout();
-    } catch {
-      // The token is dropped either way.
-    }
-    signOut();
-  };
 
   const onSent = useCallback(
     (message: MessageFieldsFragment) => {
@@ -109,12 +94,7 @@ export function ChatShell() {
             </a>
           )}
           <span className="spacer" />
-          <span className="whoami">
-            Signed in as <strong>{me.username}</strong>
-          </span>
-          <button type="button" onClick={() => void onLogout()} disabled={loggingOut}>
-            Log out
-          </button>
+          <AccountControls username={me.username} />
         </header>
         <Workspace meId={me.id} isAdmin={me.role === 'ADMIN'} />
       </div>

@@ -1,9 +1,9 @@
-import { useApolloClient, useMutation, useQuery } from '@apollo/client/react';
+import { useApolloClient, useQuery } from '@apollo/client/react';
 import { type ReactNode, useState } from 'react';
+import { AccountControls } from '../auth/AccountControls';
 import { graphql } from '../gql';
 import type { ExportFormat, ResearchStudiesQuery } from '../gql/graphql';
 import { errorMessage } from '../lib/errors';
-import { useSession } from '../session';
 import './research.css';
 
 const ResearchMeQuery = graphql(`
@@ -38,12 +38,6 @@ const StudyExportQuery = graphql(`
   }
 `);
 
-const ResearchLogoutMutation = graphql(`
-  mutation ResearchLogout {
-    logout
-  }
-`);
-
 type Study = ResearchStudiesQuery['studies'][number];
 
 export function formatDuration(seconds: number | null | undefined): string {
@@ -74,19 +68,8 @@ function saveFile(text: string, filename: string, type: string) {
  * completed, returned, median time) and its data as CSV or JSONL.
  */
 export function ResearchPage() {
-  const { signOut } = useSession();
   const { data, error, refetch } = useQuery(ResearchMeQuery);
-  const [logout, { loading: loggingOut }] = useMutation(ResearchLogoutMutation);
   const me = data?.me;
-
-  const onLogout = async () => {
-    try {
-      await logout();
-    } catch {
-      // The token is dropped either way.
-    }
-    signOut();
-  };
 
   let body: ReactNode;
   if (!me) {
@@ -128,14 +111,7 @@ export function ResearchPage() {
         </span>
         <a href="/">Chat</a>
         <span className="spacer" />
-        {me && (
-          <span className="whoami">
-            Signed in as <strong>{me.username}</strong>
-          </span>
-        )}
-        <button type="button" onClick={() => void onLogout()} disabled={loggingOut}>
-          Log out
-        </button>
+        <AccountControls username={me?.username} />
       </header>
       <main className="research-main">{body}</main>
     </div>

@@ -375,6 +375,8 @@ export function StudyChat({ client, store, taskId, turnLimit, requireChat }: Stu
             aria-describedby={ids.limit}
             onChange={(e) => setDraft(e.target.value)}
             onKeyDown={onKeyDown}
+            // Until the task's chat so far is loaded there is no history to send with a message.
+            disabled={items === null}
           />
           <div className="composer-actions">
             <input
