@@ -390,7 +390,7 @@ describe('study mode', () => {
       )
     ).data?.studies.find((s: { slug: string }) => s.slug === 'itest');
     const byName = Object.fromEntries(stats.conditions.map((c: { condition: string }) => [c.condition, c]));
-    assert.ok(byName.chat.completed >= 2 && byName.chat.medianSeconds !== null);
+    assert.ok(byName.chat.completed >= 1 && byName.chat.medianSeconds !== null);
     assert.ok(byName.nochat.returned >= 1);
 
     const jsonl = (await gql(server.url, EXPORT, { slug: 'itest', f: 'JSONL' }, researcherToken)).data
