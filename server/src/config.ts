@@ -78,6 +78,10 @@ const schema = z
     PROLIFIC_CODE: z.string().min(1).optional(),
     PROLIFIC_URL: z.string().url().optional(),
     MAX_PARTICIPATION_BYTES: int(1024, 50 * 1024 * 1024).default(1024 * 1024),
+
+    // issue 9, studychat: images per submitChat request (each image is also at most MAX_IMAGE_BYTES).
+    MAX_IMAGES_PER_REQUEST: int(0, 100).default(4),
+    MAX_IMAGE_BYTES_PER_REQUEST: int(1024, 100 * 1024 * 1024).default(4 * 1024 * 1024),
   })
   .superRefine((env, ctx) => {
     if (env.REDIS_URL && !env.JWT_SECRET) {

@@ -24,6 +24,7 @@ import { RedisPresenceStore } from './presence/redis-presence-store';
 import { createPubSub, type PubSub } from './pubsub';
 import { BullMqQueue, InProcessQueue, type JobQueue } from './queue';
 import { createRedis, type Redis } from './redis';
+import { ParticipantChatService } from './study/participant-chat';
 import { ParticipantTokens } from './study/participant-tokens';
 import { StudyService } from './study/study.service';
 import { StudyCatalog } from './study/study-catalog';
@@ -44,6 +45,7 @@ export interface Services {
   jobs: JobsService;
   queue: JobQueue;
   studies: StudyService;
+  participantChat: ParticipantChatService;
   close(): Promise<void>;
 }
 
@@ -152,6 +154,7 @@ export async function createServices(config: Config, log: Logger, roles: Roles):
     jobs,
     queue,
     studies: new StudyService(db, catalog, new ParticipantTokens(jwtSecret, 7 * 24 * 3600), config),
+    participantChat: new ParticipantChatService(db, catalog, jobs, config),
     async close() {
       for (const timer of timers) clearInterval(timer);
       stopCancelListener();

@@ -9,6 +9,8 @@ import type { Db } from '../db/client';
 import type { ChatJob, Prisma } from '../generated/prisma/client';
 import type { Logger } from '../logger';
 import { type JobRun, PermanentJobError } from '../queue';
+import { modelHistory } from '../study/chat-history';
+import { settleTokens, usedTokens } from '../study/token-budget';
 import type { StoredTurn } from './chat-input';
 import { isFinished, toJobDto } from './chat-job.dto';
 import type { JobsService, StoredChatInput } from './jobs.service';
@@ -138,7 +140,10 @@ export class JobProcessor {
       const bot = this.defaultModel();
       if (!bot)
         throw new ModelCallError('BOT_UNAVAILABLE', 'No model is configured on this server (OPENAI_API_KEY).', false);
-      return { bot, turns: input.turns, maxTokens: input.maxTokens, temperature: input.temperature };
+      // A participant's history is what the study stored, never what their browser sent.
+      const turns = job.participationId ? await modelHistory(this.db, job.id) : input.turns;
+      if (!turns) throw new ModelCallError('INTERNAL', 'The message of this call is gone.', false);
+      return { bot, turns, maxTokens: input.maxTokens, temperature: input.temperature };
     }
     const bot = this.bots.get(job.botId);
     if (!bot) throw new ModelCallError('BOT_UNAVAILABLE', 'This bot is not configured on the server any more.', false);
@@ -223,6 +228,7 @@ export class JobProcessor {
           },
           update: turn,
         });
+        await settleTokens(tx, job.id, usedTokens(outcome.usage), outcome.text.length > 0);
       }
       await tx.chatJob.update({
         where: { id: job.id },

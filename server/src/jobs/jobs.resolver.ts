@@ -34,8 +34,7 @@ export class JobsResolver {
   async submitChat(@Arg('input', () => SubmitChatInput) input: SubmitChatInput, @Ctx() ctx: Context) {
     const owner = requireJobOwner(ctx);
     if (owner.kind === 'user') return ctx.services.jobs.submitChat(owner, input);
-    const settings = await ctx.services.studies.chatSettings(requireParticipant(ctx), input.taskId);
-    return ctx.services.jobs.submitChat(owner, input, settings);
+    return ctx.services.participantChat.submit(requireParticipant(ctx), input);
   }
 
   @Mutation(() => ChatJobType, { description: 'Stops a queued or running job; what was said so far is kept.' })

@@ -9,7 +9,7 @@ import { parseId } from '../ids';
 import type { Logger } from '../logger';
 import type { PubSub } from '../pubsub';
 import type { JobQueue } from '../queue';
-import type { ParticipantChatSettings } from '../study/study.service';
+import { settleTokens } from '../study/token-budget';
 import { parseTurns, type StoredTurn } from './chat-input';
 import { type ChatJobDto, isFinished, toJobDto } from './chat-job.dto';
 import { type JobOwner, ownerKey, ownerWhere, owns } from './job-owner';
@@ -18,7 +18,10 @@ import type { SubmitChatInput } from './submit-chat.input';
 
 const CANCEL_GRACE_MS = 5000;
 
-/** What a stateless submitChat job carries; bot replies read their conversation when they run. */
+/**
+ * What a stateless submitChat job carries; bot replies read their conversation when they run, and so do
+ * participants' calls (their turns are empty here: the worker builds them from the stored study turns).
+ */
 export interface StoredChatInput {
   turns: StoredTurn[];
   maxTokens: number;
@@ -36,58 +39,28 @@ export class JobsService {
     private readonly log: Logger,
   ) {}
 
-  /**
-   * Queues a stateless model call. For a participant, `study` (from their condition) decides the model,
-   * system prompt, temperature and token limit; they may not pick others or add system turns.
-   */
-  async submitChat(owner: JobOwner, input: SubmitChatInput, study?: ParticipantChatSettings): Promise<ChatJobDto> {
-    if (study && input.model && input.model !== (study.model ?? this.config.GPT_VERSION)) {
-      throw forbidden('The study decides the model.');
-    }
-    if (study && input.messages.some((m) => m.role === 'system'))
-      throw forbidden('The study decides the system prompt.');
-    const model = study?.model ?? (input.model?.trim() || this.config.GPT_VERSION);
+  /** Queues a stateless model call of a user (participants go through ParticipantChatService). */
+  async submitChat(owner: JobOwner, input: SubmitChatInput): Promise<ChatJobDto> {
+    const model = input.model?.trim() || this.config.GPT_VERSION;
     const allowed = this.config.ALLOWED_MODELS;
-    if (!study && allowed?.length && !allowed.includes(model)) {
+    if (allowed?.length && !allowed.includes(model)) {
       throw badInput(`model must be one of ${allowed.join(', ')}.`, 'model');
     }
     if (model.length > 100) throw badInput('model is too long.', 'model');
-    const maxTokens = input.maxTokens ?? study?.maxTokens ?? this.config.GPT_TOKEN_LIMIT;
+    const maxTokens = input.maxTokens ?? this.config.GPT_TOKEN_LIMIT;
     if (!Number.isInteger(maxTokens) || maxTokens < 1 || maxTokens > this.config.GPT_TOKEN_LIMIT) {
       throw badInput(`maxTokens must be 1 to ${this.config.GPT_TOKEN_LIMIT}.`, 'maxTokens');
     }
     const turns = parseTurns(input.messages, {
       maxImageBytes: this.config.MAX_IMAGE_BYTES,
       maxImagesPerTurn: this.config.MAX_IMAGES_PER_TURN,
+      maxImages: this.config.MAX_IMAGES_PER_REQUEST,
+      maxTotalBytes: this.config.MAX_IMAGE_BYTES_PER_REQUEST,
       maxTurns: 200,
       maxChars: 200_000,
     });
-    if (study?.systemPrompt) turns.unshift({ role: 'system', content: study.systemPrompt, images: [] });
-    const stored: StoredChatInput = {
-      turns,
-      maxTokens,
-      ...(study?.temperature !== undefined ? { temperature: study.temperature } : {}),
-    };
-    const job = await this.create(owner, {
-      model,
-      input: stored as unknown as Prisma.InputJsonValue,
-      taskId: study?.taskId ?? null,
-    });
-    if (owner.kind === 'participant' && study) {
-      // The participant's turn is part of the study's data from now on, whatever becomes of the call.
-      const last = [...turns].reverse().find((t) => t.role === 'user');
-      await this.db.studyTurn.create({
-        data: {
-          participationId: owner.participationId,
-          taskId: study.taskId,
-          role: 'user',
-          text: last?.content ?? '',
-          images: last?.images.length ?? 0,
-          jobId: job.id,
-        },
-      });
-    }
-    return job;
+    const stored: StoredChatInput = { turns, maxTokens };
+    return this.create(owner, { model, input: stored as unknown as Prisma.InputJsonValue });
   }
 
   /** Queues a bot's reply to a message the user just sent it (limits were checked before storing it). */
@@ -112,8 +85,9 @@ export class JobsService {
     const cancel = (state: 'QUEUED' | 'ACTIVE') =>
       this.db.chatJob.updateMany({ where: { id: job.id, state }, data: { state: 'CANCELED', finishedAt: new Date() } });
     if ((await cancel('QUEUED')).count === 1) {
-      // No worker has it: this is the last word on the job.
+      // No worker has it: this is the last word on the job, and no model call was made.
       await this.queue.remove(job.id);
+      if (job.participationId) await settleTokens(this.db, job.id, 0, false);
       await this.publish(await this.status(owner, jobId));
     } else if ((await cancel('ACTIVE')).count === 1) {
       // Its worker stops, stores the text so far and publishes the final state, with the reply's id.
@@ -209,6 +183,12 @@ export class JobsService {
   ): Promise<ChatJobDto> {
     if (!limitsChecked) await this.assertWithinLimits(owner);
     const job = await this.db.chatJob.create({ data: { ...data, ...ownerWhere(owner), requestId: randomUUID() } });
+    await this.enqueue(job);
+    return toJobDto(job);
+  }
+
+  /** Queues a job whose row is written; should the queue be down, the job fails (QUEUE_UNAVAILABLE) and this throws. */
+  async enqueue(job: ChatJob): Promise<void> {
     try {
       await this.queue.enqueue(job.id);
     } catch (error) {
@@ -224,6 +204,5 @@ export class JobsService {
       });
       throw error;
     }
-    return toJobDto(job);
   }
 }

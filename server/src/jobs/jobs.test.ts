@@ -17,7 +17,9 @@ import { type ServerMode, type ServerProcess, startServer, testEnv, uniqueName }
 const SEND = 'mutation($to: ID!, $body: String!) { sendMessage(toUserId: $to, body: $body) { id job { id state } } }';
 const HISTORY =
   'query($with: ID!) { conversation(withUserId: $with) { messages { id body from { username } job { id state } } } }';
-const PNG = `data:image/png;base64,${Buffer.from('tiny png bytes').toString('base64')}`;
+// A real 1x1 PNG: images are checked by their bytes.
+const PNG =
+  'data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==';
 
 // The same job behaviour with BullMQ (Redis) and with the in-process runner (single-node mode).
 for (const mode of ['redis', 'single-node'] as ServerMode[]) {

@@ -1,15 +1,19 @@
+import { stringify } from 'csv-stringify/sync';
 import type { Db } from '../db/client';
+import { chatOrder, imageUrls } from './chat-history';
 import type { LoadedStudy } from './study-catalog';
 
 export type ExportFormat = 'CSV' | 'JSONL';
 
-type Row = Record<string, string | number | boolean | null>;
+type Cell = string | number | boolean | null;
+type Row = Record<string, Cell | string[]>;
 
 const iso = (d: Date | null) => (d ? d.toISOString() : null);
 
 /**
  * One row per participant (condition, timestamps, score, each answer in its own column) and one row per
- * chat turn (role, text, model, tokens, latency, task, time), told apart by `record_type`.
+ * chat turn, told apart by `record_type`. Turns come in chat order, each with what its model call was sent:
+ * a message's system prompt and images (as data URLs) are exported with it.
  */
 export async function exportRows(db: Db, study: LoadedStudy): Promise<Row[]> {
   const participations = await db.participation.findMany({
@@ -52,42 +56,61 @@ export async function exportRows(db: Db, study: LoadedStudy): Promise<Row[]> {
   }
   const turns = await db.studyTurn.findMany({
     where: { participation: { studySlug: study.slug } },
-    include: { participation: { select: { participantId: true, condition: true } } },
-    orderBy: [{ participationId: 'asc' }, { createdAt: 'asc' }],
+    include: { participation: { select: { participantId: true, condition: true } }, imageFiles: true },
+    orderBy: [{ participationId: 'asc' }, { seq: 'asc' }],
   });
+  const byParticipation = new Map<string, typeof turns>();
   for (const t of turns) {
-    rows.push({
-      record_type: 'turn',
-      participation_id: t.participationId,
-      participant_id: t.participation.participantId,
-      condition: t.participation.condition,
-      task_id: t.taskId,
-      turn_id: t.id,
-      role: t.role,
-      text: t.text,
-      images: t.images,
-      model: t.model,
-      prompt_tokens: t.promptTokens,
-      completion_tokens: t.completionTokens,
-      latency_ms: t.latencyMs,
-      outcome: t.outcome,
-      created_at: iso(t.createdAt),
-    });
+    const list = byParticipation.get(t.participationId);
+    if (list) list.push(t);
+    else byParticipation.set(t.participationId, [t]);
+  }
+  for (const mine of byParticipation.values()) {
+    for (const t of chatOrder(mine)) {
+      rows.push({
+        record_type: 'turn',
+        participation_id: t.participationId,
+        participant_id: t.participation.participantId,
+        condition: t.participation.condition,
+        task_id: t.taskId,
+        turn_id: t.id,
+        role: t.role,
+        text: t.text,
+        images: t.images,
+        image_data_urls: imageUrls(t),
+        system_prompt: t.systemPrompt,
+        model: t.model,
+        prompt_tokens: t.promptTokens,
+        completion_tokens: t.completionTokens,
+        latency_ms: t.latencyMs,
+        outcome: t.outcome,
+        created_at: iso(t.createdAt),
+      });
+    }
   }
   return rows;
 }
 
-function csvCell(value: Row[string] | undefined): string {
-  if (value === null || value === undefined) return '';
-  const text = String(value);
-  return /[",\n\r]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
-}
-
+/**
+ * JSONL as it is; CSV through csv-stringify with a UTF-8 BOM (spreadsheets then read it as UTF-8), lists as
+ * JSON text, and text cells that a spreadsheet would run as a formula (= + - @, tab, CR first) prefixed with '.
+ */
 export function formatRows(rows: Row[], format: ExportFormat): string {
   if (format === 'JSONL') return rows.map((row) => `${JSON.stringify(row)}\n`).join('');
   const columns = [...new Set(rows.flatMap((row) => Object.keys(row)))];
-  const lines = [columns.join(','), ...rows.map((row) => columns.map((c) => csvCell(row[c])).join(','))];
-  return lines.map((line) => `${line}\n`).join('');
+  const records = rows.map((row) =>
+    columns.map((c) => {
+      const value = row[c];
+      return Array.isArray(value) ? JSON.stringify(value) : (value ?? null);
+    }),
+  );
+  return stringify(records, {
+    bom: true,
+    header: true,
+    columns,
+    escape_formulas: true,
+    cast: { boolean: (value) => String(value) },
+  });
 }
 
 export interface ConditionStats {

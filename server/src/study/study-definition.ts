@@ -102,6 +102,8 @@ export const studySchema = z
     completionUrl: z.string().url().optional(),
     conditions: z.array(condition).min(1),
     tasks: z.array(task).min(1),
+    /** Total tokens (prompt + completion) the study's model calls may use; without it, no limit. */
+    tokenBudget: z.number().int().positive().optional(),
   })
   .superRefine((study, ctx) => {
     const taskIds = new Set<string>();

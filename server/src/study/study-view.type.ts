@@ -129,4 +129,7 @@ export class StudyTurnType {
     description: 'The model call of this turn (follow it with jobUpdated while it runs).',
   })
   jobId!: string | null;
+
+  @Field(() => [String], { description: 'The images sent with a message, as data URLs.' })
+  images!: string[];
 }

@@ -99,6 +99,6 @@ export class StudyResolver {
 
   @FieldResolver(() => [StudyTurnType], { description: 'The chat of one task so far (to resume it).' })
   turns(@Root() p: Participation, @Arg('taskId', () => String) taskId: string, @Ctx() ctx: Context) {
-    return ctx.services.studies.turns(p.id, taskId);
+    return ctx.services.participantChat.turns(p.id, taskId);
   }
 }

@@ -31,15 +31,6 @@ export interface SaveResult {
   scoreTotal: number | null;
 }
 
-/** What submitChat applies for a participant: the condition decides, never the participant. */
-export interface ParticipantChatSettings {
-  model: string | undefined;
-  systemPrompt: string;
-  temperature: number | undefined;
-  maxTokens: number | undefined;
-  taskId: string;
-}
-
 const PARTICIPANT_ID = /^[A-Za-z0-9_-]{16,64}$/;
 const OPTIONAL_ID = /^[A-Za-z0-9_-]{1,128}$/;
 
@@ -256,33 +247,5 @@ export class StudyService {
     const p = await this.get(viewer);
     if (p.status !== 'STARTED') return p;
     return this.db.participation.update({ where: { id: p.id }, data: { status: 'RETURNED', completedAt: new Date() } });
-  }
-
-  /** What submitChat may do for this participant in this task, or FORBIDDEN. */
-  async chatSettings(viewer: ParticipantViewer, taskId: string | null | undefined): Promise<ParticipantChatSettings> {
-    const p = await this.get(viewer);
-    const condition = this.conditionOf(p);
-    if (!condition.chat) throw forbidden('The model chat is not part of your condition.');
-    if (p.status !== 'STARTED') throw forbidden('This participation is finished.');
-    if (!taskId) throw badInput('taskId is required for a participant.', 'taskId');
-    const task = this.tasksOf(p).find((t) => t.id === taskId);
-    if (!task) throw badInput(`There is no task ${taskId} in this study.`, 'taskId');
-    if (!task.chat) throw forbidden('This task has no chat.');
-    const turns = await this.db.studyTurn.count({ where: { participationId: p.id, taskId, role: 'user' } });
-    if (turns >= task.turnLimit) throw forbidden(`This task allows ${task.turnLimit} messages.`);
-    return {
-      model: condition.model,
-      systemPrompt: condition.systemPrompt,
-      temperature: condition.temperature,
-      maxTokens: condition.maxTokens,
-      taskId,
-    };
-  }
-
-  turns(participationId: string, taskId: string) {
-    return this.db.studyTurn.findMany({
-      where: { participationId, taskId },
-      orderBy: [{ createdAt: 'asc' }, { role: 'desc' }],
-    });
   }
 }

@@ -313,13 +313,8 @@ describe('study mode', () => {
     assert.equal(done.model, 'study-model');
     const request = fake.requests.find((r) => JSON.stringify(r.messages).includes('first question'));
     assert.equal(request?.max_tokens, 99);
-    const second = await ask({
-      messages: [
-        { role: 'user', content: 'first question' },
-        { role: 'assistant', content: done.text },
-        { role: 'user', content: 'second [tokens:5] [delay:30]' },
-      ],
-    });
+    // Only the new message: the server keeps the conversation.
+    const second = await ask({ messages: [{ role: 'user', content: 'second [tokens:5] [delay:30]' }] });
     await waitForJob(server.url, p.token, second.data?.submitChat.id as string, finished);
     assert.equal(codeOf(await ask({ messages: [{ role: 'user', content: 'third' }] })), 'FORBIDDEN', 'turn limit of 2');
     const turns = await gql(
@@ -432,7 +427,7 @@ describe('study mode', () => {
 
     const csv = (await gql(server.url, EXPORT, { slug: 'itest', f: 'CSV' }, researcherToken)).data
       ?.studyExport as string;
-    assert.ok(csv.startsWith('record_type,'));
+    assert.ok(csv.startsWith('\uFEFFrecord_type,'), 'a BOM, then the header');
     assert.ok(csv.includes('"exported, ""quoted"", with\nnewline"'), 'CSV quoting');
 
     // The CLI gives the same rows.
