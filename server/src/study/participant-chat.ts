@@ -11,7 +11,7 @@ import { imageUrls, taskTurns } from './chat-history';
 import type { ParticipantViewer } from './participant-tokens';
 import type { StudyCatalog } from './study-catalog';
 import type { StudyTask } from './study-definition';
-import { reserveTokens, settleTokens } from './token-budget';
+import { estimatePromptTokens, promptSoFar, reserveTokens, settleTokens } from './token-budget';
 
 /** What a participant's model call gets: the condition decides, never the participant. */
 export interface ParticipantChatSettings {
@@ -96,7 +96,8 @@ export class ParticipantChatService {
     if (!condition?.chat) throw refuse('The model chat is not part of your condition.', 'NO_CHAT');
     const taskOrder = p.taskOrder as string[];
     if (!taskOrder.includes(taskId)) throw badInput(`There is no task ${taskId} in this study.`, 'taskId');
-    if (taskOrder[p.currentTask] !== taskId) throw refuse('You can chat only in your current task.', 'NOT_CURRENT_TASK');
+    if (taskOrder[p.currentTask] !== taskId)
+      throw refuse('You can chat only in your current task.', 'NOT_CURRENT_TASK');
     const task = study.tasks.find((t) => t.id === taskId);
     if (!task?.chat) throw refuse('This task has no chat.', 'NO_CHAT');
     const model = condition.model ?? this.config.GPT_VERSION;
@@ -118,11 +119,17 @@ export class ParticipantChatService {
     const used = await tx.studyTurn.count({ where: { participationId: p.id, taskId: task.id, role: 'user' } });
     if (used >= task.turnLimit) throw refuse(`This task allows ${task.turnLimit} messages.`, 'TURN_LIMIT');
     const jobId = randomUUID();
+    const before = await promptSoFar(tx, p.id, task.id);
+    const prompt = estimatePromptTokens({
+      bytes: before.bytes + Buffer.byteLength(settings.systemPrompt) + Buffer.byteLength(message.text),
+      messages: before.messages + 2,
+      images: before.images + message.images.length,
+    });
     await reserveTokens(tx, this.catalog.get(p.studySlug)?.tokenBudget, {
       jobId,
       studySlug: p.studySlug,
       participationId: p.id,
-      tokens: settings.maxTokens,
+      tokens: settings.maxTokens + prompt,
     });
     // The history is not stored with the job: the worker builds it from the stored turns.
     const input: StoredChatInput = {

@@ -12,9 +12,9 @@ export interface Reservation {
 }
 
 /**
- * Reserves a call's maxTokens against its study's budget, in the caller's transaction. Calls of one study
- * are serialised by an advisory lock, and a call is accepted while anything is left: the budget is exceeded
- * by at most the one call that took the last of it (plus prompt tokens, known only from the real usage).
+ * Reserves a call's tokens (its maxTokens and its estimated prompt) against its study's budget, in the
+ * caller's transaction. Calls of one study are serialised by an advisory lock, and a call is accepted while
+ * anything is left: the budget is exceeded by at most the one call that took the last of it.
  */
 export async function reserveTokens(tx: Tx, budget: number | undefined, reservation: Reservation): Promise<void> {
   if (budget !== undefined) {
@@ -36,6 +36,30 @@ export async function reserveTokens(tx: Tx, budget: number | undefined, reservat
       reserved: reservation.tokens,
     },
   });
+}
+
+/** What a call's prompt will be, before it is sent. */
+export interface PromptSize {
+  bytes: number;
+  messages: number;
+  images: number;
+}
+
+/**
+ * A generous guess of a call's prompt tokens (about 3 bytes of UTF-8 a token, a few per message, a
+ * 512-pixel image's worth per image), so that a reservation covers the whole call and not only its reply.
+ */
+export function estimatePromptTokens(size: PromptSize): number {
+  return Math.ceil(size.bytes / 3) + 8 * size.messages + 800 * size.images;
+}
+
+/** The prompt of the next call in a task: its stored turns so far, plus the system prompt and the new message. */
+export async function promptSoFar(tx: Tx, participationId: string, taskId: string): Promise<PromptSize> {
+  const [row] = await tx.$queryRaw<{ bytes: bigint; messages: bigint; images: bigint }[]>`
+    SELECT COALESCE(SUM(octet_length(text)), 0)::bigint AS bytes, COUNT(*)::bigint AS messages,
+           COALESCE(SUM(images), 0)::bigint AS images
+    FROM "StudyTurn" WHERE "participationId" = ${participationId}::uuid AND "taskId" = ${taskId}`;
+  return { bytes: Number(row?.bytes ?? 0), messages: Number(row?.messages ?? 0), images: Number(row?.images ?? 0) };
 }
 
 /** The tokens a finished call really used, from the model's usage report. */

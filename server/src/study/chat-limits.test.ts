@@ -1,0 +1,114 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import { type FakeModelServer, startFakeModelServer } from '../test/fake-model-server';
+import { codeOf } from '../test/graphql-client';
+import { finished, modelEnv, submitChat, waitForJob } from '../test/jobs-client';
+import { type ServerMode, type ServerProcess, startServer, testEnv, uniqueName } from '../test/server-process';
+import { newParticipant, type Participant, sql, studiesDir } from '../test/study-client';
+
+const BUDGET = 600;
+const study = (slug: string, extra: Record<string, unknown>, turnLimit: number) => ({
+  slug,
+  title: slug,
+  consent: 'ok',
+  completionCode: 'L1',
+  conditions: [{ name: 'only', chat: true, systemPrompt: 'Budget tutor.', maxTokens: 40 }],
+  tasks: [{ id: 'talk', title: 'Talk', chat: true, turnLimit }],
+  ...extra,
+});
+
+type Reply = Awaited<ReturnType<typeof submitChat>>;
+const say = (url: string, p: Participant, content: string) =>
+  submitChat(url, p.token, { taskId: 'talk', messages: [{ role: 'user', content }] });
+const reasons = (replies: Reply[]) =>
+  new Set(replies.filter((r) => r.errors).map((r) => `${codeOf(r)}:${r.errors?.[0]?.extensions?.reason}`));
+
+// The turn limit and the budget are counted in Postgres, and the jobs settle in BullMQ or the in-process runner.
+for (const mode of ['redis', 'single-node'] as ServerMode[]) {
+  describe(`study chat limits (${mode})`, () => {
+    let fake: FakeModelServer;
+    let server: ServerProcess;
+    const budgetSlug = `budget-${mode}`;
+    before(async () => {
+      fake = await startFakeModelServer();
+      const dir = await studiesDir({
+        'turns.json': study('turns', {}, 3),
+        'budget.json': study(budgetSlug, { tokenBudget: BUDGET }, 10),
+      });
+      // Only the study's own limits bind here.
+      const env = { ...modelEnv(fake), STUDIES_DIR: dir, CHAT_MAX_CONCURRENT: '1000', CHAT_RATE_PER_MINUTE: '10000' };
+      server = await startServer(testEnv(mode, env));
+    });
+    after(async () => {
+      await server.stop();
+      await fake.close();
+    });
+
+    test('40 concurrent messages in a task with a turn limit of 3 store exactly 3 turns and queue exactly 3 jobs', async () => {
+      const p = await newParticipant(server.url, 'turns');
+      const marker = uniqueName('burst');
+      const replies = await Promise.all(Array.from({ length: 40 }, (_, i) => say(server.url, p, `${marker} #${i}`)));
+      const accepted = replies.filter((r) => r.data?.submitChat);
+      assert.equal(accepted.length, 3);
+      assert.deepEqual(reasons(replies), new Set(['FORBIDDEN:TURN_LIMIT']));
+      for (const r of accepted) await waitForJob(server.url, p.token, r.data?.submitChat.id as string, finished);
+      const [row] = await sql<{ turns: string; jobs: string }>(
+        `SELECT (SELECT count(*) FROM "StudyTurn" WHERE "participationId" = $1 AND role = 'user') AS turns,
+                (SELECT count(*) FROM "ChatJob" WHERE "participationId" = $1) AS jobs`,
+        [p.id],
+      );
+      assert.deepEqual([Number(row?.turns), Number(row?.jobs)], [3, 3]);
+      assert.equal(fake.requests.filter((r) => JSON.stringify(r.messages).includes(marker)).length, 3);
+      assert.equal(codeOf(await say(server.url, p, `${marker} later`)), 'FORBIDDEN');
+    });
+
+    test('a token budget is reserved before queueing, settled with the real usage, and refused once spent (BUDGET_EXHAUSTED)', async () => {
+      const spent = async () =>
+        sql<{ jobId: string; reserved: number; used: number | null; total: string | null }>(
+          `SELECT u."jobId", u.reserved, u.used, j.usage->>'total_tokens' AS total
+           FROM "StudyTokenUse" u JOIN "ChatJob" j ON j.id = u."jobId" WHERE u."studySlug" = $1`,
+          [budgetSlug],
+        );
+      // 40 requests at once from 8 participants: the budget holds them back after about its worth.
+      const people = await Promise.all(Array.from({ length: 8 }, () => newParticipant(server.url, budgetSlug)));
+      const burst = await Promise.all(
+        Array.from({ length: 40 }, (_, i) => {
+          const p = people[i % people.length] as Participant;
+          return say(server.url, p, `spend ${uniqueName('b')} [tokens:20]`).then((reply) => ({ p, reply }));
+        }),
+      );
+      const accepted = burst.filter(({ reply }) => reply.data?.submitChat);
+      assert.ok(accepted.length > 0 && accepted.length < 40, `${accepted.length} accepted`);
+      assert.deepEqual(reasons(burst.map((b) => b.reply)), new Set(['FORBIDDEN:BUDGET_EXHAUSTED']));
+      const inFlight = await spent();
+      const largest = Math.max(...inFlight.map((r) => r.reserved));
+      const counted = inFlight.reduce((n, r) => n + (r.used ?? r.reserved), 0);
+      assert.ok(counted < BUDGET + largest, `${counted} counted: at most one call beyond the budget`);
+      for (const { p, reply } of accepted)
+        await waitForJob(server.url, p.token, reply.data?.submitChat.id as string, finished);
+
+      // Settled with what the model reported; new chats go on until the budget is really spent.
+      let refused: Reply | undefined;
+      for (let i = 0; i < 30 && !refused; i++) {
+        const p = await newParticipant(server.url, budgetSlug);
+        const reply = await say(server.url, p, `more ${uniqueName('b')} [tokens:20]`);
+        if (reply.errors) refused = reply;
+        else await waitForJob(server.url, p.token, reply.data?.submitChat.id as string, finished);
+      }
+      assert.equal(refused?.errors?.[0]?.extensions?.reason, 'BUDGET_EXHAUSTED');
+      assert.equal(codeOf(refused as Reply), 'FORBIDDEN');
+      const ledger = await spent();
+      assert.ok(
+        ledger.every((r) => r.used !== null && r.used === Number(r.total)),
+        'every call settled with its usage',
+      );
+      assert.ok(
+        ledger.every((r) => (r.used as number) <= r.reserved),
+        'each reservation covered its call',
+      );
+      const total = ledger.reduce((n, r) => n + (r.used as number), 0);
+      const largestCall = Math.max(...ledger.map((r) => r.used as number));
+      assert.ok(total >= BUDGET && total < BUDGET + largestCall, `${total} used of ${BUDGET}`);
+    });
+  });
+}
