@@ -142,7 +142,8 @@ for (const mode of ['redis', 'single-node'] as ServerMode[]) {
         .filter((r) => JSON.stringify(r.messages).includes(marker))
         .map((r) => r.messages.map(seenByModel));
       assert.ok(!fake.requests.some((r) => JSON.stringify(r.messages).includes('forged')));
-      const exported = ((await gql(server.url, EXPORT, { slug: 'pchat' }, researcher)).data?.studyExport as string)
+      const jsonl: string = (await gql(server.url, EXPORT, { slug: 'pchat' }, researcher)).data?.studyExport ?? '';
+      const exported = jsonl
         .trim()
         .split('\n')
         .map((line) => JSON.parse(line))
