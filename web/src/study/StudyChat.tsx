@@ -60,9 +60,10 @@ interface StudyChatProps {
 }
 
 /**
- * The model chat of one task. Every message goes to submitChat with the conversation so far (the
- * server adds the condition's system prompt and model); the reply streams in over jobUpdated, with
- * jobStatus polling as a fallback. After a reload the chat is rebuilt from the task's stored turns.
+ * The model chat of one task. Only the new message (and its images) goes to submitChat: the server
+ * keeps the conversation and builds the model's history from it, with the condition's system prompt
+ * and model. The reply streams in over jobUpdated, with jobStatus polling as a fallback. The chat shown
+ * is the server's: loaded from the task's stored turns (images included), then extended as it goes.
  * Images are shrunk in the browser and sent with the message they belong to only.
  */
 export function StudyChat({ client, store, taskId, turnLimit, requireChat }: StudyChatProps) {
@@ -152,6 +153,7 @@ export function StudyChat({ client, store, taskId, turnLimit, requireChat }: Stu
         key: turn.id,
         role: turn.role === 'assistant' ? 'assistant' : 'user',
         text: turn.text,
+        ...(turn.images.length ? { images: turn.images } : {}),
         ...(turn.role === 'assistant'
           ? {
               state: (turn.outcome as JobState | null) ?? 'COMPLETED',
@@ -192,9 +194,6 @@ export function StudyChat({ client, store, taskId, turnLimit, requireChat }: Stu
   async function send() {
     const text = draft.trim();
     if (!canSend || (!text && images.length === 0)) return;
-    const history = (items ?? [])
-      .filter((item) => item.text.trim() !== '' && !(item.role === 'assistant' && item.state === 'FAILED'))
-      .map((item) => ({ role: item.role, content: item.text }));
     const mine: ChatItem = { key: `local:${newClientId()}`, role: 'user', text, images };
     setSending(true);
     setProblem(null);
@@ -207,7 +206,7 @@ export function StudyChat({ client, store, taskId, turnLimit, requireChat }: Stu
         variables: {
           input: {
             taskId,
-            messages: [...history, { role: 'user', content: text, ...(images.length ? { images } : {}) }],
+            messages: [{ role: 'user', content: text, ...(images.length ? { images } : {}) }],
           },
         },
       });
@@ -375,7 +374,7 @@ export function StudyChat({ client, store, taskId, turnLimit, requireChat }: Stu
             aria-describedby={ids.limit}
             onChange={(e) => setDraft(e.target.value)}
             onKeyDown={onKeyDown}
-            // Until the task's chat so far is loaded there is no history to send with a message.
+            // Until the task's chat so far is loaded, the messages left are unknown.
             disabled={items === null}
           />
           <div className="composer-actions">

@@ -1,6 +1,6 @@
 /** The longest side of an image sent to the model, in pixels. */
 export const MAX_IMAGE_SIDE = 512;
-/** The largest data URL sent, in characters (the server's default limit is 1 MiB of image). */
+/** The largest data URL sent, in characters (the server's defaults: 1 MiB an image, 4 MiB a request). */
 export const MAX_IMAGE_BYTES = 1_000_000;
 
 function loadImage(file: Blob): Promise<HTMLImageElement> {

@@ -126,6 +126,7 @@ export const TaskTurnsQuery = graphql(`
         role
         text
         outcome
+        images
       }
     }
   }
