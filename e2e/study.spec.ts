@@ -40,8 +40,12 @@ async function chatWithTheAssistant(page: Page, chat: Locator, participantId: st
   const sockets: string[] = [];
   const polls: string[] = [];
   page.on('websocket', (socket) => sockets.push(socket.url()));
+  // Only the new message is sent: the server keeps the conversation.
+  const sent: number[] = [];
   page.on('request', (request) => {
     if (request.postData()?.includes('StudyJobStatus')) polls.push(request.url());
+    if (request.postData()?.includes('StudySubmitChat'))
+      sent.push(request.postDataJSON().variables.input.messages.length);
   });
   const turnsLeft = chat.getByTestId('turns-left');
   await expect(turnsLeft).toHaveText('10 of 10 messages left');
@@ -99,7 +103,8 @@ async function chatWithTheAssistant(page: Page, chat: Locator, participantId: st
   // A reply being written when the page reloads is followed again, to its end.
   await box.fill('Count to thirty [tokens:30] [delay:80]');
   await box.press('Enter');
-  await expect(chat.locator('li[data-role="assistant"]').last()).toContainText('t3 t4');
+  // The fourth reply: the stopped one before it says "t3 t4" too, and the reload must not cut the send short.
+  await expect(chat.locator('li[data-role="assistant"]').nth(3)).toContainText('t3 t4');
   await page.reload();
   const resumed = chat.locator('li[data-role="assistant"]').last();
   await expect(resumed).toHaveAttribute('data-state', 'COMPLETED');
@@ -108,6 +113,7 @@ async function chatWithTheAssistant(page: Page, chat: Locator, participantId: st
   await expect(turnsLeft).toHaveText('6 of 10 messages left');
   expect(sockets.some((url) => url.endsWith('/graphql'))).toBe(true);
   expect(polls).toEqual([]);
+  expect(sent).toEqual([1, 1, 1, 1]);
   return text;
 }
 
@@ -174,6 +180,7 @@ async function takePart(page: Page, participantId: string, screenshots: { consen
   if (chatText) {
     await expect(chat.locator('li[data-role="assistant"]').filter({ hasText: `Echo: ${chatText}` })).toBeVisible();
     await expect(chat.locator('li[data-role="assistant"]').filter({ hasText: 'Stopped.' })).toContainText('t1 t2');
+    await expect(chat.getByRole('img', { name: 'Attachment 1 you sent' })).toBeVisible();
     await expect(chat.getByTestId('turns-left')).toHaveText('6 of 10 messages left');
   } else {
     await expect(chat).toHaveCount(0);
