@@ -20,6 +20,8 @@ const PARTIAL_SAVE_MS = 500;
 interface Prepared {
   bot: BotConfig;
   turns: StoredTurn[];
+  /** A participant's call: the stored study turns it is sent. */
+  sentTurnIds?: string[];
   maxTokens: number;
   temperature?: number;
   user?: { id: string; username: string };
@@ -92,8 +94,10 @@ export class JobProcessor {
       else pending = setTimeout(flush, wait);
     };
 
+    let sentTurnIds: string[] | undefined;
     try {
       const prepared = await this.prepare(job);
+      sentTurnIds = prepared.sentTurnIds;
       const result = await callModel(prepared.bot, {
         turns: prepared.turns,
         model: job.model,
@@ -106,14 +110,14 @@ export class JobProcessor {
       });
       clearTimeout(pending);
       await saving;
-      await this.finish(job, { state: 'COMPLETED', text: result.text, usage: result.usage });
+      await this.finish(job, { state: 'COMPLETED', text: result.text, usage: result.usage, sentTurnIds });
       log.info({ chars: result.text.length }, 'job completed');
     } catch (error) {
       clearTimeout(pending);
       await saving;
       if (run.signal.aborted) {
         // Canceled by its owner: keep what was said so far as the bot's (partial) reply.
-        await this.finish(job, { state: 'CANCELED', text });
+        await this.finish(job, { state: 'CANCELED', text, sentTurnIds });
         return;
       }
       const failure = error instanceof ModelCallError ? error : new ModelCallError('INTERNAL', 'The job failed.', true);
@@ -121,7 +125,7 @@ export class JobProcessor {
       const last = !failure.transient || run.attempt >= run.maxAttempts;
       log.warn({ code: failure.code, last }, 'model call failed');
       if (last) {
-        await this.finish(job, { state: 'FAILED', text, error: failure });
+        await this.finish(job, { state: 'FAILED', text, error: failure, sentTurnIds });
         throw new PermanentJobError(failure.message);
       }
       // Back in the queue until the next attempt; the error says why.
@@ -141,9 +145,9 @@ export class JobProcessor {
       if (!bot)
         throw new ModelCallError('BOT_UNAVAILABLE', 'No model is configured on this server (OPENAI_API_KEY).', false);
       // A participant's history is what the study stored, never what their browser sent.
-      const turns = job.participationId ? await modelHistory(this.db, job.id) : input.turns;
-      if (!turns) throw new ModelCallError('INTERNAL', 'The message of this call is gone.', false);
-      return { bot, turns, maxTokens: input.maxTokens, temperature: input.temperature };
+      const history = job.participationId ? await modelHistory(this.db, job.id) : { turns: input.turns };
+      if (!history) throw new ModelCallError('INTERNAL', 'The message of this call is gone.', false);
+      return { bot, ...history, maxTokens: input.maxTokens, temperature: input.temperature };
     }
     const bot = this.bots.get(job.botId);
     if (!bot) throw new ModelCallError('BOT_UNAVAILABLE', 'This bot is not configured on the server any more.', false);
@@ -191,7 +195,13 @@ export class JobProcessor {
   /** Records the outcome once; a bot's reply (full or partial) is stored as its message in the same transaction. */
   private async finish(
     job: ChatJob,
-    outcome: { state: 'COMPLETED' | 'FAILED' | 'CANCELED'; text: string; usage?: unknown; error?: ModelCallError },
+    outcome: {
+      state: 'COMPLETED' | 'FAILED' | 'CANCELED';
+      text: string;
+      usage?: unknown;
+      error?: ModelCallError;
+      sentTurnIds?: string[];
+    },
   ) {
     const postReply = job.botId !== null && outcome.text.trim().length > 0 && outcome.state !== 'FAILED';
     const reply = await this.db.$transaction(async (tx) => {
@@ -216,6 +226,7 @@ export class JobProcessor {
           completionTokens: usage.completion_tokens ?? null,
           latencyMs: Date.now() - job.createdAt.getTime(),
           outcome: state,
+          sentTurnIds: outcome.sentTurnIds ?? [],
         };
         await tx.studyTurn.upsert({
           where: { jobId_role: { jobId: job.id, role: 'assistant' } },

@@ -33,18 +33,26 @@ export async function taskTurns(db: Db, participationId: string, taskId: string)
   return chatOrder(turns);
 }
 
+/** A participant's model call: its messages, and the stored turns they came from (to record with the reply). */
+export interface ModelHistory {
+  turns: StoredTurn[];
+  sentTurnIds: string[];
+}
+
 /**
  * The messages of a participant's model call, built from the stored turns only: the system prompt stored
  * with its message, then the task's turns up to and including that message. Null if the message is gone.
  */
-export async function modelHistory(db: Db, jobId: string): Promise<StoredTurn[] | null> {
+export async function modelHistory(db: Db, jobId: string): Promise<ModelHistory | null> {
   const own = await db.studyTurn.findUnique({ where: { jobId_role: { jobId, role: 'user' } } });
   if (!own) return null;
-  const turns = await taskTurns(db, own.participationId, own.taskId);
-  const upTo = turns.findIndex((t) => t.id === own.id);
-  const history: StoredTurn[] = turns
-    .slice(0, upTo + 1)
-    .filter(reachesModel)
-    .map((t) => ({ role: t.role as 'user' | 'assistant', content: t.text, images: imageUrls(t) }));
-  return own.systemPrompt ? [{ role: 'system', content: own.systemPrompt, images: [] }, ...history] : history;
+  const all = await taskTurns(db, own.participationId, own.taskId);
+  const sent = all.slice(0, all.findIndex((t) => t.id === own.id) + 1).filter(reachesModel);
+  const turns: StoredTurn[] = sent.map((t) => ({
+    role: t.role as 'user' | 'assistant',
+    content: t.text,
+    images: imageUrls(t),
+  }));
+  if (own.systemPrompt) turns.unshift({ role: 'system', content: own.systemPrompt, images: [] });
+  return { turns, sentTurnIds: sent.map((t) => t.id) };
 }

@@ -4,7 +4,7 @@ import { type FakeModelServer, startFakeModelServer } from '../test/fake-model-s
 import { codeOf } from '../test/graphql-client';
 import { finished, modelEnv, submitChat, waitForJob } from '../test/jobs-client';
 import { type ServerMode, type ServerProcess, startServer, testEnv, uniqueName } from '../test/server-process';
-import { newParticipant, type Participant, sql, studiesDir } from '../test/study-client';
+import { newParticipant, type Participant, seenByModel, sql, studiesDir } from '../test/study-client';
 
 const BUDGET = 600;
 const study = (slug: string, extra: Record<string, unknown>, turnLimit: number) => ({
@@ -58,8 +58,28 @@ for (const mode of ['redis', 'single-node'] as ServerMode[]) {
         [p.id],
       );
       assert.deepEqual([Number(row?.turns), Number(row?.jobs)], [3, 3]);
-      assert.equal(fake.requests.filter((r) => JSON.stringify(r.messages).includes(marker)).length, 3);
+      const calls = fake.requests.filter((r) => JSON.stringify(r.messages).includes(marker));
+      assert.equal(calls.length, 3);
       assert.equal(codeOf(await say(server.url, p, `${marker} later`)), 'FORBIDDEN');
+
+      // Sent at once, the calls saw one another's messages or not: each reply records exactly what its call got.
+      const stored = await sql<{ id: string; role: string; text: string; jobId: string; sentTurnIds: string[] }>(
+        'SELECT id, role, text, "jobId", "sentTurnIds" FROM "StudyTurn" WHERE "participationId" = $1',
+        [p.id],
+      );
+      const byId = new Map(stored.map((t) => [t.id, t]));
+      for (const reply of stored.filter((t) => t.role === 'assistant')) {
+        const sent = reply.sentTurnIds.map((id) => byId.get(id));
+        const own = stored.find((t) => t.role === 'user' && t.jobId === reply.jobId);
+        assert.equal(sent.at(-1), own, 'a call ends with its own message');
+        const call = calls.find(
+          (c) => seenByModel(c.messages.at(-1) as { role: string; content: unknown }).text === own?.text,
+        );
+        assert.deepEqual(call?.messages.map(seenByModel), [
+          { role: 'system', text: 'Budget tutor.', images: [] },
+          ...sent.map((t) => ({ role: t?.role, text: t?.text, images: [] })),
+        ]);
+      }
     });
 
     test('a token budget is reserved before queueing, settled with the real usage, and refused once spent (BUDGET_EXHAUSTED)', async () => {

@@ -12,8 +12,9 @@ const iso = (d: Date | null) => (d ? d.toISOString() : null);
 
 /**
  * One row per participant (condition, timestamps, score, each answer in its own column) and one row per
- * chat turn, told apart by `record_type`. Turns come in chat order, each with what its model call was sent:
- * a message's system prompt and images (as data URLs) are exported with it.
+ * chat turn, told apart by `record_type`. Turns come in chat order with exactly what each model call was
+ * sent: a message carries its system prompt and images (as data URLs), and the model's reply the ids of
+ * the turns its call was sent, in order, after that system prompt.
  */
 export async function exportRows(db: Db, study: LoadedStudy): Promise<Row[]> {
   const participations = await db.participation.findMany({
@@ -79,6 +80,7 @@ export async function exportRows(db: Db, study: LoadedStudy): Promise<Row[]> {
         images: t.images,
         image_data_urls: imageUrls(t),
         system_prompt: t.systemPrompt,
+        sent_turn_ids: t.sentTurnIds,
         model: t.model,
         prompt_tokens: t.promptTokens,
         completion_tokens: t.completionTokens,

@@ -46,16 +46,18 @@ const say = (url: string, p: Participant, content: string, extra: Record<string,
   submitChat(url, p.token, { taskId: 'first', messages: [{ role: 'user', content }], ...extra });
 const reasonOf = (res: { errors?: { extensions?: Record<string, unknown> }[] }) => res.errors?.[0]?.extensions?.reason;
 
-/** What the model should have received for each message of a participant, rebuilt from the export alone. */
+/** What each model call received, rebuilt from the export alone: its message's system prompt, then the turns its reply records. */
 function expectedCalls(rows: Record<string, any>[]): SeenTurn[][] {
-  return rows.flatMap((row, i) => {
-    if (row.role !== 'user') return [];
-    const history = rows
-      .slice(0, i + 1)
-      .filter((r) => r.role === 'user' || (r.text.trim() !== '' && r.outcome !== 'FAILED'))
-      .map((r) => ({ role: r.role, text: r.text, images: r.image_data_urls }));
-    return [[{ role: 'system', text: row.system_prompt, images: [] }, ...history]];
-  });
+  const byId = new Map(rows.map((r) => [r.turn_id, r]));
+  return rows
+    .filter((r) => r.role === 'assistant')
+    .map((reply) => {
+      const sent = reply.sent_turn_ids.map((id: string) => byId.get(id));
+      return [
+        { role: 'system', text: sent.at(-1).system_prompt, images: [] },
+        ...sent.map((r: Record<string, any>) => ({ role: r.role, text: r.text, images: r.image_data_urls })),
+      ];
+    });
 }
 
 for (const mode of ['redis', 'single-node'] as ServerMode[]) {
@@ -163,6 +165,11 @@ for (const mode of ['redis', 'single-node'] as ServerMode[]) {
       assert.match(exported[3].text, /^t1 t2 t3 /);
       assert.equal(received.length, 3);
       assert.deepEqual(received, expectedCalls(exported));
+      // Told one after the other, each call was sent everything said before it, the stopped reply included.
+      assert.deepEqual(
+        exported[5].sent_turn_ids,
+        exported.slice(0, 5).map((r) => r.turn_id),
+      );
       assert.deepEqual(received[2]?.[0], { role: 'system', text: 'You are the study tutor.', images: [] });
       assert.equal(received[2]?.length, 6, 'system, then five stored turns');
 

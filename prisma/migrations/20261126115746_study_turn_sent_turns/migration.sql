@@ -1,0 +1,2 @@
+-- AlterTable
+ALTER TABLE "StudyTurn" ADD COLUMN     "sentTurnIds" UUID[] DEFAULT ARRAY[]::UUID[];
