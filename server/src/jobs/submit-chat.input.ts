@@ -10,14 +10,18 @@ export class ChatTurnInput {
 
   @Field(() => [String], {
     nullable: true,
-    description: 'Data URLs (PNG, JPEG, WebP, GIF), each at most MAX_IMAGE_BYTES.',
+    description:
+      'Data URLs of PNG, JPEG, WebP or GIF (checked by their bytes), each at most MAX_IMAGE_BYTES; at most MAX_IMAGES_PER_REQUEST and MAX_IMAGE_BYTES_PER_REQUEST in a request.',
   })
   images?: string[] | null;
 }
 
 @InputType('SubmitChatInput')
 export class SubmitChatInput {
-  @Field(() => [ChatTurnInput])
+  @Field(() => [ChatTurnInput], {
+    description:
+      'Users: the conversation so far. Participants: only their new message (the server keeps the conversation).',
+  })
   messages!: ChatTurnInput[];
 
   @Field(() => String, { nullable: true, description: 'Default GPT_VERSION; one of ALLOWED_MODELS when that is set.' })
