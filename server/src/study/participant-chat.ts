@@ -59,17 +59,24 @@ export class ParticipantChatService {
     const taskId = input.taskId;
     if (!taskId) throw badInput('taskId is required for a participant.', 'taskId');
     await this.jobs.assertWithinLimits({ kind: 'participant', participationId: viewer.participationId });
-    const job = await this.db.$transaction(
-      async (tx) => {
-        await tx.$queryRaw`SELECT 1 FROM "Participation" WHERE id = ${viewer.participationId}::uuid FOR UPDATE`;
-        const p = await tx.participation.findUnique({ where: { id: viewer.participationId } });
-        if (!p) throw notFound('This participation no longer exists.');
-        const settings = await this.chatSettings(p, taskId, input);
-        return this.store(tx, p, settings, message);
-      },
-      // 40 messages at once queue on the row lock, each for a few milliseconds.
-      { maxWait: 15_000, timeout: 20_000 },
-    );
+    const job = await this.db
+      .$transaction(
+        async (tx) => {
+          await tx.$queryRaw`SELECT 1 FROM "Participation" WHERE id = ${viewer.participationId}::uuid FOR UPDATE`;
+          const p = await tx.participation.findUnique({ where: { id: viewer.participationId } });
+          if (!p) throw notFound('This participation no longer exists.');
+          const settings = await this.chatSettings(p, taskId, input);
+          return this.store(tx, p, settings, message);
+        },
+        // 40 messages at once queue on the row lock, each for a few milliseconds.
+        { maxWait: 15_000, timeout: 20_000 },
+      )
+      .catch((error: unknown) => {
+        // Prisma's "could not start or finish the transaction in time": the database is overloaded.
+        if ((error as { code?: unknown }).code === 'P2028')
+          throw new AppError('SERVICE_UNAVAILABLE', 'The server is busy. Please try again.');
+        throw error;
+      });
     try {
       await this.jobs.enqueue(job);
     } catch {
@@ -95,7 +102,7 @@ export class ParticipantChatService {
     const condition = study.conditions.find((c) => c.name === p.condition);
     if (!condition?.chat) throw refuse('The model chat is not part of your condition.', 'NO_CHAT');
     const taskOrder = p.taskOrder as string[];
-    if (!taskOrder.includes(taskId)) throw badInput(`There is no task ${taskId} in this study.`, 'taskId');
+    if (!taskOrder.includes(taskId)) throw badInput('There is no such task in this study.', 'taskId');
     if (taskOrder[p.currentTask] !== taskId)
       throw refuse('You can chat only in your current task.', 'NOT_CURRENT_TASK');
     const task = study.tasks.find((t) => t.id === taskId);
