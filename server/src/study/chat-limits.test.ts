@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { type FakeModelServer, startFakeModelServer } from '../test/fake-model-server';
-import { codeOf } from '../test/graphql-client';
+import { codeOf, gql } from '../test/graphql-client';
 import { finished, modelEnv, submitChat, waitForJob } from '../test/jobs-client';
 import { type ServerMode, type ServerProcess, startServer, testEnv, uniqueName } from '../test/server-process';
-import { newParticipant, type Participant, seenByModel, sql, studiesDir } from '../test/study-client';
+import { eventually, newParticipant, type Participant, seenByModel, sql, studiesDir } from '../test/study-client';
 
 const BUDGET = 600;
 const study = (slug: string, extra: Record<string, unknown>, turnLimit: number) => ({
@@ -34,9 +34,16 @@ for (const mode of ['redis', 'single-node'] as ServerMode[]) {
       const dir = await studiesDir({
         'turns.json': study('turns', {}, 3),
         'budget.json': study(budgetSlug, { tokenBudget: BUDGET }, 10),
+        'slow.json': study('slow', {}, 10),
       });
-      // Only the study's own limits bind here.
-      const env = { ...modelEnv(fake), STUDIES_DIR: dir, CHAT_MAX_CONCURRENT: '1000', CHAT_RATE_PER_MINUTE: '10000' };
+      // Only the study's own limits bind here; two workers, so that a third call waits in the queue.
+      const env = {
+        ...modelEnv(fake),
+        STUDIES_DIR: dir,
+        CHAT_MAX_CONCURRENT: '1000',
+        CHAT_RATE_PER_MINUTE: '10000',
+        WORKER_CONCURRENCY: '2',
+      };
       server = await startServer(testEnv(mode, env));
     });
     after(async () => {
@@ -129,6 +136,30 @@ for (const mode of ['redis', 'single-node'] as ServerMode[]) {
       const total = ledger.reduce((n, r) => n + (r.used as number), 0);
       const largestCall = Math.max(...ledger.map((r) => r.used as number));
       assert.ok(total >= BUDGET && total < BUDGET + largestCall, `${total} used of ${BUDGET}`);
+    });
+
+    test('a stopped call keeps its reservation if the model said anything, and a call stopped in the queue releases it', async () => {
+      const p = await newParticipant(server.url, 'slow');
+      const cancel = (id: string) =>
+        gql(server.url, 'mutation($id: ID!) { cancelChat(id: $id) { state } }', { id }, p.token);
+      const slow = await Promise.all([1, 2].map((i) => say(server.url, p, `slow ${i} [tokens:100] [delay:100]`)));
+      const ids = slow.map((r) => r.data?.submitChat.id as string);
+      for (const id of ids) await waitForJob(server.url, p.token, id, (job) => job.text.includes('t2 '));
+      const waiting = await say(server.url, p, 'third, in the queue');
+      const waitingId = waiting.data?.submitChat.id as string;
+      assert.equal((await cancel(waitingId)).data?.cancelChat.state, 'CANCELED');
+      for (const id of ids) await cancel(id);
+      for (const id of ids) await waitForJob(server.url, p.token, id, finished);
+      const ledger = await eventually(async () => {
+        const rows = await sql<{ jobId: string; reserved: number; used: number | null }>(
+          'SELECT "jobId", reserved, used FROM "StudyTokenUse" WHERE "participationId" = $1',
+          [p.id],
+        );
+        return rows.length === 3 && rows.every((r) => r.used !== null) ? rows : undefined;
+      }, 'all three calls to settle');
+      const byJob = new Map(ledger.map((r) => [r.jobId, r]));
+      assert.equal(byJob.get(waitingId)?.used, 0, 'no model call was made');
+      for (const id of ids) assert.equal(byJob.get(id)?.used, byJob.get(id)?.reserved, 'no usage report: kept');
     });
   });
 }
