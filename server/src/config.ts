@@ -78,6 +78,13 @@ const schema = z
     PROLIFIC_CODE: z.string().min(1).optional(),
     PROLIFIC_URL: z.string().url().optional(),
     MAX_PARTICIPATION_BYTES: int(1024, 50 * 1024 * 1024).default(1024 * 1024),
+
+    // issue 9, lifecycle
+    // A participant token's life before consent and in studies without a time limit.
+    PARTICIPANT_TOKEN_TTL_SECONDS: int(60, 365 * 24 * 3600).default(7 * 24 * 3600),
+    // How long a participant token outlives its participation's time (deadline + grace), so that a late
+    // call is told TIMED_OUT rather than UNAUTHENTICATED; after it, every token of that participation is dead.
+    PARTICIPANT_TOKEN_LINGER_SECONDS: int(0, 7 * 24 * 3600).default(900),
   })
   .superRefine((env, ctx) => {
     if (env.REDIS_URL && !env.JWT_SECRET) {
