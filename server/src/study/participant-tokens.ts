@@ -19,7 +19,7 @@ export class ParticipantTokens {
 
   /** A token until `expiresAt` (the participation's end), or for the default lifetime. */
   issue(p: ParticipantViewer, expiresAt?: Date): string {
-    const exp = expiresAt ? Math.floor(expiresAt.getTime() / 1000) : Math.floor(Date.now() / 1000) + this.ttlSeconds;
+    const exp = expiresAt ? Math.ceil(expiresAt.getTime() / 1000) : Math.floor(Date.now() / 1000) + this.ttlSeconds;
     return jwt.sign({ study: p.studySlug, pid: p.participantId, exp }, this.secret, {
       subject: p.participationId,
       audience: AUDIENCE,
