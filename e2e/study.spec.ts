@@ -7,10 +7,9 @@ import { apiRegister, logIn, screenshotPath } from './helpers';
 const researcher = { username: 'researcher', password: 'researcher-pass' };
 const PROLIFIC_DONE = 'https://app.prolific.com/submissions/complete?cc=PARLEYDEMO';
 
-/** A Prolific-like id: 24 letters and digits, new on every run. */
-function newParticipantId(tag: string): string {
-  const random = `${Date.now().toString(36)}${Math.random().toString(36).slice(2)}${Math.random().toString(36).slice(2)}`;
-  return `${tag}${random}`.replace(/[^A-Za-z0-9]/g, '').slice(0, 24);
+/** A Prolific id: 24 hexadecimal digits, new on every call. */
+function newParticipantId(): string {
+  return Array.from({ length: 24 }, () => Math.floor(Math.random() * 16).toString(16)).join('');
 }
 
 const studyLink = (pid: string) => `/study/demo?PROLIFIC_PID=${pid}&STUDY_ID=s1&SESSION_ID=x1`;
@@ -230,7 +229,7 @@ test.describe
           phone ? { viewport: { width: 390, height: 844 }, hasTouch: true } : {},
         );
         const page = await context.newPage();
-        const participantId = newParticipantId(`p${i}`);
+        const participantId = newParticipantId();
         const chatText = await takePart(page, participantId, { consent: i === 0, task: withChat === 0 });
         finished.push({ participantId, chatText });
         if (chatText) withChat += 1;
@@ -239,6 +238,43 @@ test.describe
       }
       expect(withChat).toBeGreaterThan(0);
       expect(withoutChat).toBeGreaterThan(0);
+    });
+
+    test('a participant continues only in the browser where they started; declining is recorded', async ({
+      browser,
+    }) => {
+      const participantId = newParticipantId();
+      const first = await browser.newContext();
+      const page = await first.newPage();
+      await page.goto(studyLink(participantId));
+      await page.getByRole('button', { name: 'I agree' }).click();
+      await expect(page.getByText('Task 1 of 2')).toBeVisible();
+
+      // The same Prolific id in another browser sees nothing of it.
+      const second = await browser.newContext();
+      const other = await second.newPage();
+      await other.goto(studyLink(participantId));
+      await expect(
+        other.getByRole('heading', { name: 'You already started this study in another browser' }),
+      ).toBeVisible();
+      await expect(other.getByRole('heading', { name: 'The bat and the ball' })).toHaveCount(0);
+      await other.screenshot({ path: screenshotPath('study-elsewhere') });
+      await second.close();
+
+      // The first browser resumes.
+      await page.reload();
+      await expect(page.getByText('Task 1 of 2')).toBeVisible();
+      await first.close();
+
+      // Someone who does not agree is told what to do, and stays told after a reload.
+      const third = await browser.newContext();
+      const declining = await third.newPage();
+      await declining.goto(studyLink(newParticipantId()));
+      await declining.getByRole('button', { name: 'I do not agree' }).click();
+      await expect(declining.getByRole('heading', { name: 'You did not agree to take part' })).toBeVisible();
+      await declining.reload();
+      await expect(declining.getByRole('heading', { name: 'You did not agree to take part' })).toBeVisible();
+      await third.close();
     });
 
     test('someone who finished is told so when opening the link again, and is never saved twice', async ({
@@ -258,7 +294,10 @@ test.describe
       const idField = page.getByLabel('Prolific ID');
       await idField.fill('abc');
       await page.getByRole('button', { name: 'Continue' }).click();
-      await expect(page.getByRole('alert')).toContainText('16 to 64 letters and digits');
+      await expect(page.getByRole('alert')).toContainText('A Prolific ID is 24 characters');
+      await page.getByLabel('Prolific ID').fill('not an id');
+      await page.getByRole('button', { name: 'Continue' }).click();
+      await expect(page.getByRole('alert')).toContainText('no spaces');
       await idField.fill(first!.participantId);
       await page.getByRole('button', { name: 'Continue' }).click();
       await expect(page.getByRole('heading', { name: 'You have already taken part in this study' })).toBeVisible();
@@ -296,7 +335,7 @@ test.describe
         const cells = row.getByRole('cell');
         await expect(cells.nth(0)).toHaveText(/^[1-9]\d*$/); // started
         await expect(cells.nth(1)).toHaveText(/^[1-9]\d*$/); // completed
-        await expect(cells.nth(3)).toHaveText(/\d+ (s|min)/); // median time
+        await expect(cells.nth(5)).toHaveText(/\d+ (s|min)/); // median time
       }
       await page.screenshot({ path: screenshotPath('research') });
 

@@ -4,8 +4,10 @@ import { Markdown } from '../chat/Markdown';
 import type { StudyInfoQuery } from '../gql/graphql';
 import { createStudyClient, type StudyClient } from './client';
 import { studyError } from './errors';
+import { type EndKind, EndNotice, Notice, ScreenedOutNotice } from './Notices';
 import {
   CheckParticipationQuery,
+  DeclineConsentMutation,
   GiveConsentMutation,
   MyParticipationQuery,
   SaveParticipationMutation,
@@ -27,13 +29,60 @@ type Phase =
   | { kind: 'refused'; info: Info }
   | { kind: 'already'; info: Info; code: string | null; url: string | null }
   | { kind: 'active'; info: Info; participation: Participation }
-  | { kind: 'withdrawn'; info: Info }
+  | { kind: 'ended'; info: Info; why: EndKind }
+  | { kind: 'screenedOut'; info: Info; code: string | null; url: string | null }
   | { kind: 'done'; info: Info; code: string | null; url: string | null };
 
-/** Prolific ids, as the server accepts them. */
-const PARTICIPANT_ID = /^[A-Za-z0-9_-]{16,64}$/;
-/** What the form asks for (letters and digits; Prolific ids are 24 hex digits). */
-const TYPED_ID = /^[A-Za-z0-9]{16,64}$/;
+/** What the form accepts before asking the server (which knows the study's id pattern). */
+const TYPED_ID = /^[A-Za-z0-9_-]{1,128}$/;
+
+/** The page for a participation as the server reports it. */
+function phaseFor(info: Info, participation: Participation): Phase {
+  switch (participation.status) {
+    case 'COMPLETED':
+      return {
+        kind: 'already',
+        info,
+        code: participation.completionCode ?? null,
+        url: participation.completionUrl ?? null,
+      };
+    case 'SCREENED_OUT':
+      return {
+        kind: 'screenedOut',
+        info,
+        code: participation.completionCode ?? null,
+        url: participation.completionUrl ?? null,
+      };
+    case 'RETURNED':
+      return { kind: 'ended', info, why: 'withdrawn' };
+    case 'DECLINED':
+      return { kind: 'ended', info, why: 'declined' };
+    case 'TIMED_OUT':
+      return { kind: 'ended', info, why: 'timedOut' };
+    default:
+      return { kind: 'active', info, participation };
+  }
+}
+
+/** The page for a refusal the server gave with a reason, if it has one. */
+function endFor(reason: string | undefined): EndKind | null {
+  switch (reason) {
+    case 'STARTED_ELSEWHERE':
+      return 'elsewhere';
+    case 'STUDY_FULL':
+      return 'full';
+    case 'WRONG_STUDY':
+      return 'wrongStudy';
+    case 'TIMED_OUT':
+      return 'timedOut';
+    case 'DECLINED':
+      return 'declined';
+    case 'WITHDRAWN':
+      return 'withdrawn';
+    default:
+      return null;
+  }
+}
 /** How long the end page shows the completion code before going back to Prolific. */
 export const REDIRECT_DELAY_MS = 3000;
 
@@ -92,33 +141,32 @@ export function StudyApp({ slug }: { slug: string }) {
         show(info.askForParticipantId ? { kind: 'ask', info, problem: null } : { kind: 'refused', info });
         return;
       }
-      if (!PARTICIPANT_ID.test(pid)) {
-        show(
-          info.askForParticipantId
-            ? { kind: 'ask', info, problem: 'The Prolific ID in your link is not valid. Please type it in.' }
-            : { kind: 'refused', info },
-        );
-        return;
-      }
       const local = new ParticipantStore(slug, pid);
+      const startInput = {
+        studySlug: slug,
+        participantId: pid,
+        prolificStudyId: link.prolificStudyId,
+        sessionId: link.sessionId,
+        resumeSecret: local.resumeSecret,
+      };
       try {
         const { data: check } = await client.query({
           query: CheckParticipationQuery,
           variables: { slug, participantId: pid },
         });
         if (check?.checkParticipation) {
-          // Never start (or save) again; show the code once more if this browser has it.
+          // Never save again; show the code once more if this is the browser that took part.
           let code: string | null = null;
           let url: string | null = null;
-          if (local.token) {
-            study.setToken(local.token);
-            try {
-              const { data } = await client.query({ query: MyParticipationQuery });
-              code = data?.myParticipation.completionCode ?? null;
-              url = data?.myParticipation.completionUrl ?? null;
-            } catch {
-              // The code is a courtesy here.
-            }
+          try {
+            const { data } = await client.mutate({
+              mutation: StartParticipationMutation,
+              variables: { input: startInput },
+            });
+            code = data?.startParticipation.completionCode ?? null;
+            url = data?.startParticipation.completionUrl ?? null;
+          } catch {
+            // Another browser: the code is a courtesy here.
           }
           show({ kind: 'already', info, code, url });
           return;
@@ -138,14 +186,7 @@ export function StudyApp({ slug }: { slug: string }) {
           study.setToken(null);
           const { data } = await client.mutate({
             mutation: StartParticipationMutation,
-            variables: {
-              input: {
-                studySlug: slug,
-                participantId: pid,
-                prolificStudyId: link.prolificStudyId,
-                sessionId: link.sessionId,
-              },
-            },
+            variables: { input: startInput },
           });
           participation = data?.startParticipation ?? null;
           if (!participation) throw new Error('The server did not start the study.');
@@ -157,14 +198,14 @@ export function StudyApp({ slug }: { slug: string }) {
         });
         if (signal.cancelled) return;
         setStore(local);
-        if (participation.status === 'COMPLETED')
-          show({ kind: 'already', info, code: participation.completionCode, url: participation.completionUrl });
-        else if (participation.status === 'RETURNED') show({ kind: 'withdrawn', info });
-        else show({ kind: 'active', info, participation });
+        show(phaseFor(info, participation));
       } catch (error) {
         const problem = studyError(error);
-        if (problem.code === 'BAD_USER_INPUT' && problem.field === 'participantId' && info.askForParticipantId) {
-          show({ kind: 'ask', info, problem: problem.message });
+        const end = problem.code === 'FORBIDDEN' ? endFor(problem.reason) : null;
+        if (end) {
+          show({ kind: 'ended', info, why: end });
+        } else if (problem.code === 'BAD_USER_INPUT' && problem.field === 'participantId') {
+          show(info.askForParticipantId ? { kind: 'ask', info, problem: problem.message } : { kind: 'refused', info });
         } else {
           show({ kind: 'failed', message: problem.message });
         }
@@ -245,15 +286,11 @@ export function StudyApp({ slug }: { slug: string }) {
         </Notice>
       );
       break;
-    case 'withdrawn':
-      body = (
-        <Notice title="You have left this study">
-          <p>
-            Your participation has ended and nothing more will be recorded. Please return the study on Prolific so that
-            your place can go to someone else.
-          </p>
-        </Notice>
-      );
+    case 'ended':
+      body = <EndNotice kind={phase.why} />;
+      break;
+    case 'screenedOut':
+      body = <ScreenedOutNotice code={phase.code} url={phase.url} />;
       break;
     case 'done':
       body = <DonePage code={phase.code} url={phase.url} />;
@@ -264,10 +301,17 @@ export function StudyApp({ slug }: { slug: string }) {
           client={client}
           store={store}
           participation={phase.participation}
-          onChange={(next) => setPhase({ kind: 'active', info: phase.info, participation: next })}
+          onChange={(next) => {
+            // A new token comes with consent: it expires with the participation.
+            if (next.token !== store.token) {
+              store.token = next.token;
+              study.setToken(next.token);
+            }
+            setPhase(phaseFor(phase.info, next));
+          }}
           onReload={() => setParams(readParams())}
           onDone={(code, url) => setPhase({ kind: 'done', info: phase.info, code, url })}
-          onWithdrawn={() => setPhase({ kind: 'withdrawn', info: phase.info })}
+          onEnded={(why) => setPhase({ kind: 'ended', info: phase.info, why })}
         />
       );
       break;
@@ -285,15 +329,6 @@ export function StudyApp({ slug }: { slug: string }) {
   );
 }
 
-function Notice({ title, children }: { title: string; children: ReactNode }) {
-  return (
-    <section className="study-card study-notice" aria-labelledby="notice-title">
-      <h1 id="notice-title">{title}</h1>
-      {children}
-    </section>
-  );
-}
-
 function AskForId({ info, problem, onSubmit }: { info: Info; problem: string | null; onSubmit(id: string): void }) {
   const [value, setValue] = useState('');
   const [error, setError] = useState<string | null>(problem);
@@ -302,7 +337,7 @@ function AskForId({ info, problem, onSubmit }: { info: Info; problem: string | n
     event.preventDefault();
     const id = value.trim();
     if (!TYPED_ID.test(id)) {
-      setError('A Prolific ID is 16 to 64 letters and digits, with no spaces.');
+      setError('Please type your Prolific ID: letters and digits, with no spaces.');
       return;
     }
     onSubmit(id);
@@ -328,7 +363,7 @@ function AskForId({ info, problem, onSubmit }: { info: Info; problem: string | n
           aria-describedby={`${ids.hint}${error ? ` ${ids.error}` : ''}`}
         />
         <p id={ids.hint} className="small muted">
-          You find your Prolific ID on your Prolific account page (16 to 64 letters and digits).
+          You find your Prolific ID on your Prolific account page (24 letters and digits).
         </p>
         {error && (
           <p id={ids.error} className="field-error" role="alert">
@@ -395,10 +430,10 @@ interface FlowProps {
   onChange(participation: Participation): void;
   onReload(): void;
   onDone(code: string | null, url: string | null): void;
-  onWithdrawn(): void;
+  onEnded(why: EndKind): void;
 }
 
-function ParticipantFlow({ client, store, participation, onChange, onReload, onDone, onWithdrawn }: FlowProps) {
+function ParticipantFlow({ client, store, participation, onChange, onReload, onDone, onEnded }: FlowProps) {
   const tasks = participation.study.tasks;
   const [leaving, setLeaving] = useState(false);
   const [leaveError, setLeaveError] = useState<string | null>(null);
@@ -408,9 +443,25 @@ function ParticipantFlow({ client, store, participation, onChange, onReload, onD
     setLeaving(true);
     try {
       await client.mutate({ mutation: WithdrawParticipationMutation });
-      onWithdrawn();
+      onEnded('withdrawn');
     } catch (error) {
-      setLeaveError(studyError(error).message);
+      const problem = studyError(error);
+      // Already over (time, another tab): show how it ended.
+      if (problem.code === 'FORBIDDEN') onReload();
+      setLeaveError(problem.message);
+      setLeaving(false);
+    }
+  };
+
+  const decline = async () => {
+    setLeaving(true);
+    try {
+      await client.mutate({ mutation: DeclineConsentMutation });
+      onEnded('declined');
+    } catch (error) {
+      const problem = studyError(error);
+      if (problem.code === 'FORBIDDEN') onReload();
+      setLeaveError(problem.message);
       setLeaving(false);
     }
   };
@@ -423,7 +474,9 @@ function ParticipantFlow({ client, store, participation, onChange, onReload, onD
         store={store}
         participation={participation}
         onConsent={onChange}
-        onDecline={() => void withdraw()}
+        onDecline={() => void decline()}
+        onEnded={onEnded}
+        declining={leaving}
       />
     );
   } else {
@@ -440,7 +493,7 @@ function ParticipantFlow({ client, store, participation, onChange, onReload, onD
         onStale={onReload}
       />
     ) : (
-      <Finish client={client} store={store} participation={participation} onDone={onDone} />
+      <Finish client={client} store={store} participation={participation} onDone={onDone} onReload={onReload} />
     );
   }
 
@@ -470,9 +523,11 @@ interface ConsentProps {
   participation: Participation;
   onConsent(participation: Participation): void;
   onDecline(): void;
+  onEnded(why: EndKind): void;
+  declining: boolean;
 }
 
-function ConsentPage({ client, store, participation, onConsent, onDecline }: ConsentProps) {
+function ConsentPage({ client, store, participation, onConsent, onDecline, onEnded, declining }: ConsentProps) {
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const agree = async () => {
@@ -486,7 +541,10 @@ function ConsentPage({ client, store, participation, onConsent, onDecline }: Con
       });
       onConsent(data.giveConsent);
     } catch (err) {
-      setError(studyError(err).message);
+      const problem = studyError(err);
+      const end = problem.code === 'FORBIDDEN' ? endFor(problem.reason) : null;
+      if (end) onEnded(end);
+      setError(problem.message);
       setBusy(false);
     }
   };
@@ -495,7 +553,7 @@ function ConsentPage({ client, store, participation, onConsent, onDecline }: Con
       <Markdown text={participation.study.consent} />
       {participation.study.timeLimitMinutes ? (
         <p className="small muted">
-          You have {participation.study.timeLimitMinutes} minutes to complete the study once you have started.
+          You have {participation.study.timeLimitMinutes} minutes to complete the study, counted from when you agree.
         </p>
       ) : null}
       {error && (
@@ -504,10 +562,10 @@ function ConsentPage({ client, store, participation, onConsent, onDecline }: Con
         </p>
       )}
       <div className="consent-actions">
-        <button type="button" className="primary big" onClick={() => void agree()} disabled={busy}>
+        <button type="button" className="primary big" onClick={() => void agree()} disabled={busy || declining}>
           I agree
         </button>
-        <button type="button" onClick={onDecline} disabled={busy}>
+        <button type="button" onClick={onDecline} disabled={busy || declining}>
           I do not agree
         </button>
       </div>
@@ -520,11 +578,13 @@ function Finish({
   store,
   participation,
   onDone,
+  onReload,
 }: {
   client: ApolloClient;
   store: ParticipantStore;
   participation: Participation;
   onDone(code: string | null, url: string | null): void;
+  onReload(): void;
 }) {
   const [error, setError] = useState<string | null>(null);
   const [attempt, setAttempt] = useState(0);
@@ -534,17 +594,12 @@ function Finish({
     // Once per attempt, even when React runs effects twice.
     if (started.current === attempt) return;
     started.current = attempt;
-    const progress = (participation.progress ?? {}) as Record<string, Record<string, unknown>>;
-    const answers: Record<string, unknown> = {};
-    for (const task of participation.study.tasks) {
-      for (const [id, value] of Object.entries(progress[task.id] ?? {})) {
-        if (value !== undefined) answers[id] = value;
-      }
-    }
     const now = new Date();
     const timings = store.updateTimings((t) => {
       t.finishedAt ??= now.toISOString();
-      t.totalSeconds ??= Math.round((now.getTime() - Date.parse(participation.startedAt)) / 1000);
+      t.totalSeconds ??= Math.round(
+        (now.getTime() - Date.parse(participation.consentedAt ?? participation.startedAt)) / 1000,
+      );
     });
     client
       .mutate({
@@ -553,8 +608,8 @@ function Finish({
           input: {
             studySlug: participation.studySlug,
             participantId: participation.participantId,
+            // The server records the answers it holds; the client adds how the participant took part.
             data: {
-              answers,
               timings,
               userAgent: navigator.userAgent,
               language: navigator.language,
@@ -568,8 +623,13 @@ function Finish({
         if (!result) throw new Error('The server did not answer.');
         onDone(result.completionCode ?? null, result.completionUrl ?? null);
       })
-      .catch((err: unknown) => setError(studyError(err).message));
-  }, [attempt, client, store, participation, onDone]);
+      .catch((err: unknown) => {
+        const problem = studyError(err);
+        // Refused for good (time over, already ended): the page shows how it ended.
+        if (problem.code === 'FORBIDDEN') onReload();
+        else setError(problem.message);
+      });
+  }, [attempt, client, store, participation, onDone, onReload]);
 
   return (
     <section className="study-card" aria-label="Saving">
