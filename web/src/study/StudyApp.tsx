@@ -3,7 +3,7 @@ import { type FormEvent, type ReactNode, useCallback, useEffect, useId, useRef, 
 import { Markdown } from '../chat/Markdown';
 import type { StudyInfoQuery } from '../gql/graphql';
 import { createStudyClient, type StudyClient } from './client';
-import { studyError } from './errors';
+import { isOver, studyError } from './errors';
 import { type EndKind, EndNotice, Notice, ScreenedOutNotice } from './Notices';
 import {
   CheckParticipationQuery,
@@ -447,7 +447,7 @@ function ParticipantFlow({ client, store, participation, onChange, onReload, onD
     } catch (error) {
       const problem = studyError(error);
       // Already over (time, another tab): show how it ended.
-      if (problem.code === 'FORBIDDEN') onReload();
+      if (isOver(problem)) onReload();
       setLeaveError(problem.message);
       setLeaving(false);
     }
@@ -460,7 +460,7 @@ function ParticipantFlow({ client, store, participation, onChange, onReload, onD
       onEnded('declined');
     } catch (error) {
       const problem = studyError(error);
-      if (problem.code === 'FORBIDDEN') onReload();
+      if (isOver(problem)) onReload();
       setLeaveError(problem.message);
       setLeaving(false);
     }
@@ -626,7 +626,7 @@ function Finish({
       .catch((err: unknown) => {
         const problem = studyError(err);
         // Refused for good (time over, already ended): the page shows how it ended.
-        if (problem.code === 'FORBIDDEN') onReload();
+        if (isOver(problem)) onReload();
         else setError(problem.message);
       });
   }, [attempt, client, store, participation, onDone, onReload]);

@@ -2,7 +2,7 @@ import type { ApolloClient } from '@apollo/client';
 import { useCallback, useEffect, useId, useRef, useState } from 'react';
 import { Markdown } from '../chat/Markdown';
 import type { ParticipationFieldsFragment } from '../gql/graphql';
-import { studyError } from './errors';
+import { isOver, studyError } from './errors';
 import { SaveTaskAnswersMutation } from './operations';
 import { type Answers, answerProblem, isAnswered, QuestionField, questionDomId } from './Questions';
 import { StudyChat } from './StudyChat';
@@ -116,7 +116,7 @@ export function TaskPage({ client, store, participation, task, isLast, onAdvance
           }
           setSaveState({ kind: 'failed', message: problem.message });
           // The participation is over (time, another tab): the page shows how it ended.
-          if (problem.code === 'FORBIDDEN') staleRef.current();
+          if (isOver(problem)) staleRef.current();
           return;
         }
       }
@@ -204,7 +204,7 @@ export function TaskPage({ client, store, participation, task, isLast, onAdvance
             : 'Some answers need your attention (marked above).',
         );
         focusQuestion(field);
-      } else if (problem.field === 'taskId' || problem.code === 'FORBIDDEN') {
+      } else if (problem.field === 'taskId' || isOver(problem)) {
         // Already submitted (another tab, a double click), or over (time, screened out): catch up with the server.
         onStale();
       } else {
