@@ -380,3 +380,37 @@ test.describe
       }
     });
   });
+
+test('a participant is told plainly when an attention check ends the study, and when the time is up', async ({
+  browser,
+}) => {
+  // e2e/studies/rules.yaml: six seconds from consent, no grace; a wrong answer to the check ends the study.
+  const link = (pid: string) => `/study/e2e-rules?PROLIFIC_PID=${pid}`;
+  const check = (page: Page) => question(page, /reading, please choose "Green"/);
+
+  const first = await browser.newContext();
+  const screened = await first.newPage();
+  await screened.goto(link(newParticipantId()));
+  await screened.getByRole('button', { name: 'I agree' }).click();
+  await check(screened).getByRole('radio', { name: 'Red' }).check();
+  await screened.getByRole('button', { name: 'Finish' }).click();
+  await expect(screened.getByRole('heading', { name: 'This study has ended for you' })).toBeVisible();
+  await expect(screened.getByText('E2ESCREEN')).toBeVisible();
+  await screened.screenshot({ path: screenshotPath('study-screened-out') });
+  await screened.reload();
+  await expect(screened.getByRole('heading', { name: 'This study has ended for you' })).toBeVisible();
+  await first.close();
+
+  const second = await browser.newContext();
+  const late = await second.newPage();
+  await late.goto(link(newParticipantId()));
+  await late.getByRole('button', { name: 'I agree' }).click();
+  await expect(late.getByTestId('time-left')).toContainText('Time left');
+  await expect(late.getByText('Time is up: please finish now.')).toBeVisible({ timeout: 20_000 });
+  // The answer is refused by the server: the page says the time is over, also after a reload.
+  await check(late).getByRole('radio', { name: 'Green' }).check();
+  await expect(late.getByRole('heading', { name: 'The time for this study is over' })).toBeVisible();
+  await late.reload();
+  await expect(late.getByRole('heading', { name: 'The time for this study is over' })).toBeVisible();
+  await second.close();
+});
