@@ -17,15 +17,24 @@ export async function withLockedParticipation<T>(
   work: (tx: Tx, p: Participation) => Promise<T | AppError>,
   { studyLock }: { studyLock?: string } = {},
 ): Promise<T> {
-  const result = await db.$transaction(async (tx) => {
-    // Arrivals to one study are serialised (places, balanced assignment); the study lock comes first.
-    if (studyLock) await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext(${`study:${studyLock}`}))`;
-    const rows = await tx.$queryRaw<unknown[]>`
-      SELECT 1 FROM "Participation" WHERE id = ${participationId}::uuid FOR UPDATE`;
-    if (!rows.length) throw unauthenticated('This participation no longer exists.');
-    const p = await tx.participation.findUniqueOrThrow({ where: { id: participationId } });
-    return work(tx, p);
-  });
+  const result = await db
+    .$transaction(async (tx) => {
+      // Consents to one study are serialised (places, balanced assignment); the study lock comes first.
+      if (studyLock) await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext(${`study:${studyLock}`}))`;
+      const rows = await tx.$queryRaw<unknown[]>`
+        SELECT 1 FROM "Participation" WHERE id = ${participationId}::uuid FOR UPDATE`;
+      if (!rows.length) throw unauthenticated('This participation no longer exists.');
+      const p = await tx.participation.findUniqueOrThrow({ where: { id: participationId } });
+      return work(tx, p);
+    })
+    .catch((error: unknown) => {
+      // P2028: no connection in time, or the transaction outlived its timeout (a burst on one study).
+      if ((error as { code?: unknown })?.code === 'P2028')
+        throw new AppError('SERVICE_UNAVAILABLE', 'The study is busy. Please try again in a moment.', {
+          reason: 'BUSY',
+        });
+      throw error;
+    });
   if (result instanceof AppError) throw result;
   return result;
 }

@@ -5,6 +5,7 @@ import type { Participation } from '../generated/prisma/client';
 import { seededShuffle } from './assignment';
 import { declineConsent, giveConsent } from './consent';
 import { saveFinal } from './final-save';
+import { KeyedQueue } from './keyed-queue';
 import type { ParticipantTokens, ParticipantViewer } from './participant-tokens';
 import { refusalFor, withLockedParticipation } from './participation-lock';
 import { cutoffOf } from './participation-rules';
@@ -40,6 +41,9 @@ export interface ParticipantChatSettings {
 }
 
 export class StudyService {
+  /** Consents, one study at a time in this process (see KeyedQueue). */
+  private readonly consents = new KeyedQueue();
+
   constructor(
     readonly db: Db,
     readonly catalog: StudyCatalog,
@@ -124,7 +128,8 @@ export class StudyService {
 
   async consent(viewer: ParticipantViewer): Promise<Participation> {
     const p = await this.get(viewer);
-    return giveConsent(this.db, this.study(p.studySlug), p.id);
+    const study = this.study(p.studySlug);
+    return this.consents.run(study.slug, () => giveConsent(this.db, study, p.id));
   }
 
   async decline(viewer: ParticipantViewer): Promise<Participation> {
