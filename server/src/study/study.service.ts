@@ -43,6 +43,8 @@ export interface ParticipantChatSettings {
 export class StudyService {
   /** Consents, one study at a time in this process (see KeyedQueue). */
   private readonly consents = new KeyedQueue();
+  /** Writes of one participation, one at a time in this process: many at once hold one pool connection. */
+  private readonly writes = new KeyedQueue();
 
   constructor(
     readonly db: Db,
@@ -134,7 +136,7 @@ export class StudyService {
 
   async decline(viewer: ParticipantViewer): Promise<Participation> {
     const p = await this.get(viewer);
-    return declineConsent(this.db, this.study(p.studySlug), p.id);
+    return this.writes.run(p.id, () => declineConsent(this.db, this.study(p.studySlug), p.id));
   }
 
   tasksOf(p: Participation): StudyTask[] {
@@ -160,25 +162,27 @@ export class StudyService {
     answers: unknown,
     complete: boolean,
   ): Promise<Participation> {
-    await this.get(viewer);
-    return saveTaskAnswers(this, { participationId: viewer.participationId, taskId, answers, complete });
+    const { id } = await this.get(viewer);
+    return this.writes.run(id, () => saveTaskAnswers(this, { participationId: id, taskId, answers, complete }));
   }
 
   /** The final save (see saveFinal). */
   async save(viewer: ParticipantViewer, input: SaveInput): Promise<SaveResult> {
     const study = this.study(input.studySlug);
     const p = await this.forStudy(viewer, study.slug, input.participantId);
-    return saveFinal(this, p.id, input.data, this.config.MAX_PARTICIPATION_BYTES);
+    return this.writes.run(p.id, () => saveFinal(this, p.id, input.data, this.config.MAX_PARTICIPATION_BYTES));
   }
 
   /** The participant stops early (Prolific calls this "returned"). */
   async withdraw(viewer: ParticipantViewer): Promise<Participation> {
     const { id, studySlug } = await this.get(viewer);
-    return withLockedParticipation(this.db, id, async (tx, p) => {
-      const refusal = await refusalFor(tx, this.study(studySlug), p);
-      if (refusal) return refusal;
-      return tx.participation.update({ where: { id }, data: { status: 'RETURNED', completedAt: new Date() } });
-    });
+    return this.writes.run(id, () =>
+      withLockedParticipation(this.db, id, async (tx, p) => {
+        const refusal = await refusalFor(tx, this.study(studySlug), p);
+        if (refusal) return refusal;
+        return tx.participation.update({ where: { id }, data: { status: 'RETURNED', completedAt: new Date() } });
+      }),
+    );
   }
 
   /** What submitChat may do for this participant in this task, or FORBIDDEN. */
