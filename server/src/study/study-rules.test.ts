@@ -193,6 +193,19 @@ describe('study rules', () => {
     assert.equal((await save(done, rules.slug, { again: true })).data?.saveParticipation.alreadyExisted, true);
   });
 
+  test('400 concurrent autosaves from one token all succeed: they wait in memory, not on the connection pool', async () => {
+    const p = await consented(server.url, rules.slug);
+    const results = await Promise.all(
+      Array.from({ length: 400 }, (_, i) => gql(server.url, TASK, { task: 't1', answers: { q: `a${i}` } }, p.token)),
+    );
+    assert.deepEqual(
+      results.flatMap((r) => r.errors ?? []),
+      [],
+    );
+    const me = (await gql(server.url, ME, {}, p.token)).data?.myParticipation;
+    assert.match(me.progress.t1.q, /^a\d+$/);
+  });
+
   test('oversized and malformed answers are BAD_USER_INPUT and change nothing', async () => {
     const p = await consented(server.url, rules.slug);
     await gql(server.url, TASK, { task: 't1', answers: { q: 'before' } }, p.token);

@@ -327,12 +327,16 @@ describe('study mode', () => {
     assert.equal(after.data?.myParticipation.progress.task1.answer, 'B');
   });
 
-  test('concurrent autosaves of one task lose no answer', async () => {
+  test('120 concurrent autosaves of one task all succeed and lose no answer', async () => {
     const p = await participantIn(server.url, 'nochat');
-    await Promise.all(
-      Array.from({ length: 10 }, (_, i) =>
-        gql(server.url, TASK, { task: 'task1', answers: i % 2 ? { answer: 'B' } : { sure: i } }, p.token),
+    const results = await Promise.all(
+      Array.from({ length: 120 }, (_, i) =>
+        gql(server.url, TASK, { task: 'task1', answers: i % 2 ? { answer: 'B' } : { sure: i % 100 } }, p.token),
       ),
+    );
+    assert.deepEqual(
+      results.flatMap((r) => r.errors ?? []),
+      [],
     );
     const progress = (await gql(server.url, '{ myParticipation { progress } }', {}, p.token)).data?.myParticipation
       .progress;
