@@ -7,10 +7,9 @@ import { apiRegister, logIn, screenshotPath } from './helpers';
 const researcher = { username: 'researcher', password: 'researcher-pass' };
 const PROLIFIC_DONE = 'https://app.prolific.com/submissions/complete?cc=PARLEYDEMO';
 
-/** A Prolific-like id: 24 letters and digits, new on every run. */
-function newParticipantId(tag: string): string {
-  const random = `${Date.now().toString(36)}${Math.random().toString(36).slice(2)}${Math.random().toString(36).slice(2)}`;
-  return `${tag}${random}`.replace(/[^A-Za-z0-9]/g, '').slice(0, 24);
+/** A Prolific id: 24 hexadecimal digits, new on every call. */
+function newParticipantId(): string {
+  return Array.from({ length: 24 }, () => Math.floor(Math.random() * 16).toString(16)).join('');
 }
 
 const studyLink = (pid: string) => `/study/demo?PROLIFIC_PID=${pid}&STUDY_ID=s1&SESSION_ID=x1`;
@@ -237,7 +236,7 @@ test.describe
           phone ? { viewport: { width: 390, height: 844 }, hasTouch: true } : {},
         );
         const page = await context.newPage();
-        const participantId = newParticipantId(`p${i}`);
+        const participantId = newParticipantId();
         const chatText = await takePart(page, participantId, { consent: i === 0, task: withChat === 0 });
         finished.push({ participantId, chatText });
         if (chatText) withChat += 1;
@@ -246,6 +245,43 @@ test.describe
       }
       expect(withChat).toBeGreaterThan(0);
       expect(withoutChat).toBeGreaterThan(0);
+    });
+
+    test('a participant continues only in the browser where they started; declining is recorded', async ({
+      browser,
+    }) => {
+      const participantId = newParticipantId();
+      const first = await browser.newContext();
+      const page = await first.newPage();
+      await page.goto(studyLink(participantId));
+      await page.getByRole('button', { name: 'I agree' }).click();
+      await expect(page.getByText('Task 1 of 2')).toBeVisible();
+
+      // The same Prolific id in another browser sees nothing of it.
+      const second = await browser.newContext();
+      const other = await second.newPage();
+      await other.goto(studyLink(participantId));
+      await expect(
+        other.getByRole('heading', { name: 'You already started this study in another browser' }),
+      ).toBeVisible();
+      await expect(other.getByRole('heading', { name: 'The bat and the ball' })).toHaveCount(0);
+      await other.screenshot({ path: screenshotPath('study-elsewhere') });
+      await second.close();
+
+      // The first browser resumes.
+      await page.reload();
+      await expect(page.getByText('Task 1 of 2')).toBeVisible();
+      await first.close();
+
+      // Someone who does not agree is told what to do, and stays told after a reload.
+      const third = await browser.newContext();
+      const declining = await third.newPage();
+      await declining.goto(studyLink(newParticipantId()));
+      await declining.getByRole('button', { name: 'I do not agree' }).click();
+      await expect(declining.getByRole('heading', { name: 'You did not agree to take part' })).toBeVisible();
+      await declining.reload();
+      await expect(declining.getByRole('heading', { name: 'You did not agree to take part' })).toBeVisible();
+      await third.close();
     });
 
     test('someone who finished is told so when opening the link again, and is never saved twice', async ({
@@ -265,7 +301,10 @@ test.describe
       const idField = page.getByLabel('Prolific ID');
       await idField.fill('abc');
       await page.getByRole('button', { name: 'Continue' }).click();
-      await expect(page.getByRole('alert')).toContainText('16 to 64 letters and digits');
+      await expect(page.getByRole('alert')).toContainText('A Prolific ID is 24 characters');
+      await page.getByLabel('Prolific ID').fill('not an id');
+      await page.getByRole('button', { name: 'Continue' }).click();
+      await expect(page.getByRole('alert')).toContainText('no spaces');
       await idField.fill(first!.participantId);
       await page.getByRole('button', { name: 'Continue' }).click();
       await expect(page.getByRole('heading', { name: 'You have already taken part in this study' })).toBeVisible();
@@ -303,7 +342,7 @@ test.describe
         const cells = row.getByRole('cell');
         await expect(cells.nth(0)).toHaveText(/^[1-9]\d*$/); // started
         await expect(cells.nth(1)).toHaveText(/^[1-9]\d*$/); // completed
-        await expect(cells.nth(3)).toHaveText(/\d+ (s|min)/); // median time
+        await expect(cells.nth(5)).toHaveText(/\d+ (s|min)/); // median time
       }
       await page.screenshot({ path: screenshotPath('research') });
 
@@ -348,3 +387,37 @@ test.describe
       }
     });
   });
+
+test('a participant is told plainly when an attention check ends the study, and when the time is up', async ({
+  browser,
+}) => {
+  // e2e/studies/rules.yaml: six seconds from consent, no grace; a wrong answer to the check ends the study.
+  const link = (pid: string) => `/study/e2e-rules?PROLIFIC_PID=${pid}`;
+  const check = (page: Page) => question(page, /reading, please choose "Green"/);
+
+  const first = await browser.newContext();
+  const screened = await first.newPage();
+  await screened.goto(link(newParticipantId()));
+  await screened.getByRole('button', { name: 'I agree' }).click();
+  await check(screened).getByRole('radio', { name: 'Red' }).check();
+  await screened.getByRole('button', { name: 'Finish' }).click();
+  await expect(screened.getByRole('heading', { name: 'This study has ended for you' })).toBeVisible();
+  await expect(screened.getByText('E2ESCREEN')).toBeVisible();
+  await screened.screenshot({ path: screenshotPath('study-screened-out') });
+  await screened.reload();
+  await expect(screened.getByRole('heading', { name: 'This study has ended for you' })).toBeVisible();
+  await first.close();
+
+  const second = await browser.newContext();
+  const late = await second.newPage();
+  await late.goto(link(newParticipantId()));
+  await late.getByRole('button', { name: 'I agree' }).click();
+  await expect(late.getByTestId('time-left')).toContainText('Time left');
+  await expect(late.getByText('Time is up: please finish now.')).toBeVisible({ timeout: 20_000 });
+  // The answer is refused by the server: the page says the time is over, also after a reload.
+  await check(late).getByRole('radio', { name: 'Green' }).check();
+  await expect(late.getByRole('heading', { name: 'The time for this study is over' })).toBeVisible();
+  await late.reload();
+  await expect(late.getByRole('heading', { name: 'The time for this study is over' })).toBeVisible();
+  await second.close();
+});

@@ -2,7 +2,10 @@
 // users, Redis under a fresh prefix, port 4100, and a loopback model server on 4101 behind "ChatGPT".
 // The database and keys are removed when Playwright stops it.
 import { spawn } from 'node:child_process';
+import { cpSync, mkdtempSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createTestEnv } from './test-env.mjs';
 
@@ -11,6 +14,9 @@ const require = createRequire(import.meta.url);
 const { startFakeModelServer } = require('../server/dist/test/fake-model-server.js');
 
 const env = await createTestEnv('e2e');
+// The shipped studies, and e2e-only ones (a short time limit, an attention check that ends the study).
+const studiesDir = mkdtempSync(path.join(tmpdir(), 'parley-e2e-studies-'));
+for (const from of ['studies', 'e2e/studies']) cpSync(path.join(root, from), studiesDir, { recursive: true });
 // "ChatGPT" is backed by the loopback OpenAI-compatible server: the real openai client, no internet.
 const model = await startFakeModelServer(Number(process.env.E2E_MODEL_PORT ?? 4101));
 const child = spawn(process.execPath, ['server/dist/main.js'], {
@@ -25,6 +31,7 @@ const child = spawn(process.execPath, ['server/dist/main.js'], {
     REDIS_PREFIX: env.redisPrefix,
     JWT_SECRET: 'e2e-secret-e2e-secret-e2e-secret-e2e',
     SEED_DEMO_USERS: 'true',
+    STUDIES_DIR: studiesDir,
     LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn',
     OPENAI_API_KEY: 'e2e-key',
     OPENAI_BASE_URL: model.baseUrl,
@@ -46,5 +53,6 @@ process.on('SIGINT', stop);
 child.on('exit', async (status) => {
   await model.close();
   await env.destroy();
+  rmSync(studiesDir, { recursive: true, force: true });
   process.exit(stopping ? 0 : (status ?? 1));
 });

@@ -82,6 +82,12 @@ const schema = z
     // issue 9, studychat: images per submitChat request (each image is also at most MAX_IMAGE_BYTES).
     MAX_IMAGES_PER_REQUEST: int(0, 100).default(4),
     MAX_IMAGE_BYTES_PER_REQUEST: int(1024, 100 * 1024 * 1024).default(4 * 1024 * 1024),
+    // issue 9, lifecycle
+    // A participant token's life before consent and in studies without a time limit.
+    PARTICIPANT_TOKEN_TTL_SECONDS: int(60, 365 * 24 * 3600).default(7 * 24 * 3600),
+    // How long a participant token outlives its participation's time (deadline + grace), so that a late
+    // call is told TIMED_OUT rather than UNAUTHENTICATED; after it, every token of that participation is dead.
+    PARTICIPANT_TOKEN_LINGER_SECONDS: int(0, 7 * 24 * 3600).default(900),
   })
   .superRefine((env, ctx) => {
     if (env.REDIS_URL && !env.JWT_SECRET) {

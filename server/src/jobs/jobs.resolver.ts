@@ -34,7 +34,10 @@ export class JobsResolver {
   async submitChat(@Arg('input', () => SubmitChatInput) input: SubmitChatInput, @Ctx() ctx: Context) {
     const owner = requireJobOwner(ctx);
     if (owner.kind === 'user') return ctx.services.jobs.submitChat(owner, input);
-    return ctx.services.participantChat.submit(requireParticipant(ctx), input);
+    const participant = requireParticipant(ctx);
+    // Marks an overdue participation TIMED_OUT (committed) before refusing; the locked check repeats it.
+    await ctx.services.studies.active(participant);
+    return ctx.services.participantChat.submit(participant, input);
   }
 
   @Mutation(() => ChatJobType, { description: 'Stops a queued or running job; what was said so far is kept.' })

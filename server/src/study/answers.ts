@@ -34,6 +34,7 @@ export function checkAnswer(question: Question, value: unknown): void {
       if (!Array.isArray(value) || value.some((v) => typeof v !== 'string' || !question.options.includes(v))) {
         fail('must be a list of the options');
       }
+      if (new Set(value as string[]).size !== (value as string[]).length) fail('each option at most once');
       return;
   }
 }
@@ -56,10 +57,6 @@ function matches(question: Question, value: unknown): boolean | null {
   return question.correct === value;
 }
 
-export function questionsById(study: Study): Map<string, Question> {
-  return new Map(study.tasks.flatMap((t) => t.questions.map((q) => [q.id, q] as const)));
-}
-
 /** Validates answers keyed by question id: unknown ids and wrong shapes are BAD_USER_INPUT. */
 export function checkAnswers(questions: Map<string, Question>, answers: unknown): Answers {
   if (typeof answers !== 'object' || answers === null || Array.isArray(answers))
@@ -72,23 +69,17 @@ export function checkAnswers(questions: Map<string, Question>, answers: unknown)
   return answers as Answers;
 }
 
-/** Whether a task may be left: required questions answered, attention checks passed. */
-export function assertTaskComplete(task: StudyTask, answers: Answers): void {
-  for (const question of task.questions) {
-    const value = answers[question.id];
-    if (question.required && !isAnswered(value)) {
-      throw new AppError('BAD_USER_INPUT', `Please answer: ${question.text}`, {
-        field: question.id,
-        reason: 'REQUIRED',
-      });
-    }
-    if (question.attentionCheck && matches(question, value) !== true) {
-      throw new AppError('BAD_USER_INPUT', `Please read the question again: ${question.text}`, {
-        field: question.id,
-        reason: 'ATTENTION_CHECK',
-      });
-    }
-  }
+/** The first required question left unanswered, as the error to show; null when all are answered. */
+export function missingAnswer(task: StudyTask, answers: Answers): AppError | null {
+  const question = task.questions.find((q) => q.required && !isAnswered(answers[q.id]));
+  return question
+    ? new AppError('BAD_USER_INPUT', `Please answer: ${question.text}`, { field: question.id, reason: 'REQUIRED' })
+    : null;
+}
+
+/** The attention checks of a task that these answers fail. */
+export function failedChecks(task: StudyTask, answers: Answers): Question[] {
+  return task.questions.filter((q) => q.attentionCheck && matches(q, answers[q.id]) !== true);
 }
 
 /** Correct answers over questions that have one (attention checks excluded). */

@@ -1,5 +1,6 @@
 import { stringify } from 'csv-stringify/sync';
 import type { Db } from '../db/client';
+import { attentionFailureRows } from './attention-failures';
 import { chatOrder, imageUrls } from './chat-history';
 import type { LoadedStudy } from './study-catalog';
 
@@ -90,6 +91,8 @@ export async function exportRows(db: Db, study: LoadedStudy): Promise<Row[]> {
       });
     }
   }
+  // Every failed attention-check attempt: Prolific lets researchers reject only on recorded checks.
+  rows.push(...(await attentionFailureRows(db, study)));
   return rows;
 }
 
@@ -112,42 +115,5 @@ export function formatRows(rows: Row[], format: ExportFormat): string {
     columns,
     escape_formulas: true,
     cast: { boolean: (value) => String(value) },
-  });
-}
-
-export interface ConditionStats {
-  condition: string;
-  started: number;
-  completed: number;
-  returned: number;
-  medianSeconds: number | null;
-}
-
-/** Participants by condition and status, and the median time to complete. */
-export async function studyStats(db: Db, study: LoadedStudy): Promise<ConditionStats[]> {
-  const participations = await db.participation.findMany({
-    where: { studySlug: study.slug },
-    select: { condition: true, status: true, startedAt: true, completedAt: true },
-  });
-  return study.conditions.map(({ name }) => {
-    const mine = participations.filter((p) => p.condition === name);
-    const times = mine
-      .filter((p) => p.status === 'COMPLETED' && p.completedAt)
-      .map((p) => ((p.completedAt as Date).getTime() - p.startedAt.getTime()) / 1000)
-      .sort((a, b) => a - b);
-    const mid = Math.floor(times.length / 2);
-    const median =
-      times.length === 0
-        ? null
-        : times.length % 2
-          ? (times[mid] as number)
-          : ((times[mid - 1] as number) + (times[mid] as number)) / 2;
-    return {
-      condition: name,
-      started: mine.length,
-      completed: mine.filter((p) => p.status === 'COMPLETED').length,
-      returned: mine.filter((p) => p.status === 'RETURNED').length,
-      medianSeconds: median === null ? null : Math.round(median),
-    };
   });
 }

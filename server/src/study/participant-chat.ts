@@ -9,6 +9,7 @@ import type { JobsService, StoredChatInput } from '../jobs/jobs.service';
 import type { SubmitChatInput } from '../jobs/submit-chat.input';
 import { imageUrls, taskTurns } from './chat-history';
 import type { ParticipantViewer } from './participant-tokens';
+import { inactiveReason, refuse as refuseInactive } from './participation-rules';
 import type { StudyCatalog } from './study-catalog';
 import type { StudyTask } from './study-definition';
 import { estimatePromptTokens, promptSoFar, reserveTokens, settleTokens } from './token-budget';
@@ -94,11 +95,11 @@ export class ParticipantChatService {
     taskId: string,
     asked: Pick<SubmitChatInput, 'model' | 'maxTokens'>,
   ): Promise<ParticipantChatSettings> {
-    // The time limit's guard belongs first, here.
-    if (p.status !== 'STARTED') throw refuse('This participation is finished.', 'FINISHED');
-    if (!p.consentedAt) throw refuse('Consent comes first.', 'NOT_CONSENTED');
     const study = this.catalog.get(p.studySlug);
     if (!study) throw notFound(`There is no study ${p.studySlug}.`);
+    // The lifecycle's rule (consent, not ended, within time plus grace), under the participation's lock.
+    const inactive = inactiveReason(study, p);
+    if (inactive) throw refuseInactive(inactive);
     const condition = study.conditions.find((c) => c.name === p.condition);
     if (!condition?.chat) throw refuse('The model chat is not part of your condition.', 'NO_CHAT');
     const taskOrder = p.taskOrder as string[];

@@ -17,12 +17,13 @@ export class ParticipantTokens {
     private readonly ttlSeconds: number,
   ) {}
 
-  issue(p: ParticipantViewer): string {
-    return jwt.sign({ study: p.studySlug, pid: p.participantId }, this.secret, {
+  /** A token until `expiresAt` (the participation's end), or for the default lifetime. */
+  issue(p: ParticipantViewer, expiresAt?: Date): string {
+    const exp = expiresAt ? Math.ceil(expiresAt.getTime() / 1000) : Math.floor(Date.now() / 1000) + this.ttlSeconds;
+    return jwt.sign({ study: p.studySlug, pid: p.participantId, exp }, this.secret, {
       subject: p.participationId,
       audience: AUDIENCE,
       jwtid: randomUUID(),
-      expiresIn: this.ttlSeconds,
       algorithm: 'HS256',
     });
   }

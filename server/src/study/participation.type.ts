@@ -15,16 +15,19 @@ export class ParticipationType {
   @Field(() => String)
   participantId!: string;
 
-  @Field(() => String)
-  condition!: string;
+  @Field(() => String, { nullable: true, description: 'Assigned at consent.' })
+  condition!: string | null;
 
-  @Field(() => ParticipationStatus, { description: 'STARTED, COMPLETED or RETURNED.' })
+  @Field(() => ParticipationStatus, {
+    description:
+      'OPENED (link opened), DECLINED, STARTED (consented), COMPLETED, RETURNED (withdrew), TIMED_OUT or SCREENED_OUT (ended by an attention check).',
+  })
   status!: ParticipationStatus;
 
   @Field(() => Int, { description: 'Index of the task the participant is on (= number of tasks done).' })
   currentTask!: number;
 
-  @Field(() => DateTimeResolver)
+  @Field(() => DateTimeResolver, { description: 'When the link was opened (the clock starts at consentedAt).' })
   startedAt!: Date;
 
   @Field(() => DateTimeResolver, { nullable: true })

@@ -1,18 +1,21 @@
 import { Arg, Ctx, Query, Resolver } from 'type-graphql';
 import { type Context, requireRole } from '../context';
-import { exportRows, formatRows, studyStats } from './export';
+import { exportRows, formatRows } from './export';
+import { studyStats } from './stats';
 import { ExportFormat, StudySummary } from './study-io.type';
 
 @Resolver()
 export class ResearchResolver {
-  @Query(() => [StudySummary], { description: 'RESEARCHER only: every study with participants by condition.' })
+  @Query(() => [StudySummary], {
+    description: 'RESEARCHER only: every study with its arrivals, and participants by condition and outcome.',
+  })
   async studies(@Ctx() ctx: Context): Promise<StudySummary[]> {
     requireRole(ctx, 'RESEARCHER');
     const { studies, db } = ctx.services;
     return Promise.all(
       studies.catalog
         .all()
-        .map(async (study) => ({ slug: study.slug, title: study.title, conditions: await studyStats(db, study) })),
+        .map(async (study) => ({ slug: study.slug, title: study.title, ...(await studyStats(db, study)) })),
     );
   }
 

@@ -14,7 +14,12 @@ export interface CompletionDefaults {
 export interface LoadedStudy extends Study {
   completionCode: string;
   completionUrl: string;
+  /** Where a participant screened out by an attention check goes (with screenOutCode). */
+  screenOutUrl: string | undefined;
+  participantIdRegex: RegExp;
 }
+
+const prolificUrl = (code: string) => `https://app.prolific.com/submissions/complete?cc=${encodeURIComponent(code)}`;
 
 /** The studies in `dir` (YAML or JSON), validated at start; a bad file stops start-up naming the file and field. */
 export class StudyCatalog {
@@ -48,11 +53,10 @@ export class StudyCatalog {
         throw new StudyConfigError(`${file}: slug ${study.slug} is used by another study file`);
       const completionCode = study.completionCode ?? defaults.code;
       if (!completionCode) throw new StudyConfigError(`${file}: completionCode: required (or set PROLIFIC_CODE)`);
-      const completionUrl =
-        study.completionUrl ??
-        defaults.url ??
-        `https://app.prolific.com/submissions/complete?cc=${encodeURIComponent(completionCode)}`;
-      studies.set(study.slug, { ...study, completionCode, completionUrl });
+      const completionUrl = study.completionUrl ?? defaults.url ?? prolificUrl(completionCode);
+      const screenOutUrl = study.screenOutUrl ?? (study.screenOutCode ? prolificUrl(study.screenOutCode) : undefined);
+      const participantIdRegex = new RegExp(study.participantIdPattern);
+      studies.set(study.slug, { ...study, completionCode, completionUrl, screenOutUrl, participantIdRegex });
     }
     return new StudyCatalog(studies);
   }

@@ -6,12 +6,17 @@ const id = z
   .max(64)
   .regex(/^[a-zA-Z0-9_-]+$/, 'letters, digits, _ and - only');
 
+/** What a failed attention check does: block going on, only record it, or end the participation. */
+export const attentionPolicy = z.enum(['block', 'record', 'end']);
+
 const base = {
   id,
   text: z.string().min(1),
   required: z.boolean().default(true),
-  /** Blocks progress until answered as `correct` says. */
+  /** Answered other than `correct` says, it is recorded, and the policy applies. Never shown to participants. */
   attentionCheck: z.boolean().default(false),
+  /** Overrides the study's attentionPolicy for this question. */
+  attentionPolicy: attentionPolicy.optional(),
 };
 
 const question = z.discriminatedUnion('type', [
@@ -97,9 +102,37 @@ export const studySchema = z
     consent: z.string().min(1),
     /** Without a PROLIFIC_PID in the link: ask for the id, or refuse. */
     askForParticipantId: z.boolean().default(true),
+    /** From consent; may be fractional. Past it (plus graceMinutes) answers and the final save are refused. */
     timeLimitMinutes: z.number().positive().optional(),
+    graceMinutes: z.number().min(0).default(2),
     completionCode: z.string().min(1).optional(),
     completionUrl: z.string().url().optional(),
+    /** The study's STUDY_ID on Prolific: when set, a link must carry it. */
+    prolificStudyId: z
+      .string()
+      .regex(/^[A-Za-z0-9_-]{1,128}$/, 'letters, digits, _ and - only')
+      .optional(),
+    /** Participant ids must match this (default: a Prolific id, 24 hexadecimal digits). */
+    participantIdPattern: z
+      .string()
+      .default('^[0-9a-f]{24}$')
+      .refine((source) => {
+        try {
+          new RegExp(source);
+          return true;
+        } catch {
+          return false;
+        }
+      }, 'not a valid regular expression'),
+    /** Places: participants who consented and have not returned, timed out or been screened out. */
+    maxParticipants: z.number().int().positive().optional(),
+    /** Whether a participant may resume from another browser (without its resume secret). */
+    allowResumeOnOtherDevice: z.boolean().default(false),
+    /** What a failed attention check does, unless the question says otherwise. */
+    attentionPolicy: attentionPolicy.default('block'),
+    /** For the `end` policy: the Prolific code (and URL) of a participant screened out by a check. */
+    screenOutCode: z.string().min(1).optional(),
+    screenOutUrl: z.string().url().optional(),
     conditions: z.array(condition).min(1),
     tasks: z.array(task).min(1),
     /** Total tokens (prompt + completion) the study's model calls may use; without it, no limit. */
@@ -145,6 +178,12 @@ export const studySchema = z
           ctx.addIssue({ code: 'custom', path: ['conditions', i, 'taskOrder'], message: `unknown task ${taskId}` });
       }
     });
+    const ends =
+      study.attentionPolicy === 'end' ||
+      study.tasks.some((t) => t.questions.some((q) => q.attentionCheck && q.attentionPolicy === 'end'));
+    if (ends && !study.screenOutCode) {
+      ctx.addIssue({ code: 'custom', path: ['screenOutCode'], message: 'required by the attention policy end' });
+    }
     if (new Set(study.conditions.map((c) => c.name)).size !== study.conditions.length) {
       ctx.addIssue({ code: 'custom', path: ['conditions'], message: 'condition names must be unique' });
     }
@@ -154,3 +193,4 @@ export type Study = z.infer<typeof studySchema>;
 export type StudyTask = Study['tasks'][number];
 export type Question = StudyTask['questions'][number];
 export type Condition = Study['conditions'][number];
+export type AttentionPolicy = z.infer<typeof attentionPolicy>;

@@ -6,7 +6,10 @@ export class StartParticipationInput {
   @Field(() => String)
   studySlug!: string;
 
-  @Field(() => String, { description: 'PROLIFIC_PID: 16 to 64 letters, digits, _ or -.' })
+  @Field(() => String, {
+    description:
+      'PROLIFIC_PID: by default a Prolific id (24 hexadecimal digits); the study file may set another pattern.',
+  })
   participantId!: string;
 
   @Field(() => String, { nullable: true, description: 'STUDY_ID from the Prolific link.' })
@@ -14,6 +17,13 @@ export class StartParticipationInput {
 
   @Field(() => String, { nullable: true, description: 'SESSION_ID from the Prolific link.' })
   sessionId?: string | null;
+
+  @Field(() => String, {
+    nullable: true,
+    description:
+      'A random string (16 to 256 letters, digits, _ or -) the browser keeps: only the same secret resumes this participation later. Stored as a hash.',
+  })
+  resumeSecret?: string | null;
 }
 
 @InputType('SaveParticipationInput')
@@ -25,7 +35,8 @@ export class SaveParticipationInput {
   participantId!: string;
 
   @Field(() => JSONResolver, {
-    description: 'The final record: `answers` keyed by question id, timings, anything else.',
+    description:
+      "What the client adds to the final record: timings, device, anything else. The record's `answers` are the ones the server holds; `answers` sent here are ignored.",
   })
   data!: unknown;
 }
@@ -62,16 +73,22 @@ export class ConditionStatsType {
   @Field(() => String)
   condition!: string;
 
-  @Field(() => Int)
+  @Field(() => Int, { description: 'Consented into this condition (whatever happened next).' })
   started!: number;
 
   @Field(() => Int)
   completed!: number;
 
-  @Field(() => Int)
+  @Field(() => Int, { description: 'Stopped taking part after consent.' })
   returned!: number;
 
-  @Field(() => Int, { nullable: true, description: 'Median time from start to completion.' })
+  @Field(() => Int, { description: 'Ran past the time limit and its grace.' })
+  timedOut!: number;
+
+  @Field(() => Int, { description: 'Ended by a failed attention check (policy end).' })
+  screenedOut!: number;
+
+  @Field(() => Int, { nullable: true, description: 'Median time from consent to completion.' })
   medianSeconds!: number | null;
 }
 
@@ -82,6 +99,12 @@ export class StudySummary {
 
   @Field(() => String)
   title!: string;
+
+  @Field(() => Int, { description: 'Opened the link, neither agreed nor declined (yet): no condition.' })
+  opened!: number;
+
+  @Field(() => Int, { description: 'Did not agree to the consent text: no condition.' })
+  declined!: number;
 
   @Field(() => [ConditionStatsType])
   conditions!: ConditionStatsType[];

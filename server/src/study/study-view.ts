@@ -4,15 +4,23 @@ import type { Question } from './study-definition';
 import type { QuestionView, StudyView } from './study-view.type';
 
 function questionView(q: Question): QuestionView {
-  // Correct answers never leave the server.
-  const { correct: _correct, ...shown } = q as Question & { correct?: unknown };
+  // Correct answers, and which questions are attention checks, never leave the server.
+  const {
+    correct: _correct,
+    attentionCheck: _check,
+    attentionPolicy: _policy,
+    ...shown
+  } = q as Question & { correct?: unknown };
   return shown as QuestionView;
 }
 
-/** The study as one participant sees it: their condition's chat and task order, their question order. */
+/**
+ * The study as one participant sees it: their condition's chat and task order, their question order. Before
+ * consent there is no condition, so no task.
+ */
 export function studyView(studies: StudyService, p: Participation): StudyView {
   const study = studies.study(p.studySlug);
-  const condition = studies.conditionOf(p);
+  const condition = p.condition ? studies.conditionOf(p) : null;
   return {
     slug: study.slug,
     title: study.title,
@@ -24,8 +32,8 @@ export function studyView(studies: StudyService, p: Participation): StudyView {
       title: task.title,
       instructions: task.instructions,
       images: task.images,
-      chat: task.chat && condition.chat,
-      requireChat: task.requireChat && task.chat && condition.chat,
+      chat: task.chat && !!condition?.chat,
+      requireChat: task.requireChat && task.chat && !!condition?.chat,
       turnLimit: task.turnLimit,
       questions: studies.questionsOf(p, task).map(questionView),
     })),

@@ -16,9 +16,6 @@ export class QuestionView {
   @Field(() => Boolean)
   required!: boolean;
 
-  @Field(() => Boolean)
-  attentionCheck!: boolean;
-
   @Field(() => [String], { nullable: true })
   options?: string[];
 

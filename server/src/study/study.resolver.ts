@@ -3,6 +3,7 @@ import { Arg, Ctx, FieldResolver, Mutation, Query, Resolver, Root } from 'type-g
 import { type Context, requireParticipant } from '../context';
 import type { Participation } from '../generated/prisma/client';
 import { ParticipationType } from './participation.type';
+import { deadlineOf } from './participation-rules';
 import { SaveParticipationInput, SaveParticipationResult, StartParticipationInput } from './study-io.type';
 import { studyView } from './study-view';
 import { StudyInfo, StudyTurnType, StudyView } from './study-view.type';
@@ -25,20 +26,33 @@ export class StudyResolver {
   }
 
   @Mutation(() => ParticipationType, {
-    description: 'Public: starts (or resumes) a participation; its token authorises the participant from then on.',
+    description:
+      'Public: opens (or resumes) a participation; its token authorises the participant from then on. Resuming needs the resume secret of the browser that opened it (FORBIDDEN, reason STARTED_ELSEWHERE, otherwise), unless the study allows other devices.',
   })
   startParticipation(@Arg('input', () => StartParticipationInput) input: StartParticipationInput, @Ctx() ctx: Context) {
     return ctx.services.studies.start(input);
   }
 
-  @Query(() => ParticipationType, { description: 'Participant: where they are, to resume after a reload.' })
+  @Query(() => ParticipationType, {
+    description: 'Participant: where they are, to resume after a reload (also after the end: read-only).',
+  })
   myParticipation(@Ctx() ctx: Context) {
-    return ctx.services.studies.get(requireParticipant(ctx));
+    return ctx.services.studies.current(requireParticipant(ctx));
   }
 
-  @Mutation(() => ParticipationType, { description: 'Participant: agrees to the consent text.' })
+  @Mutation(() => ParticipationType, {
+    description:
+      'Participant: agrees to the consent text. Assigns the condition and starts the clock; FORBIDDEN with reason STUDY_FULL when no place is left.',
+  })
   giveConsent(@Ctx() ctx: Context) {
     return ctx.services.studies.consent(requireParticipant(ctx));
+  }
+
+  @Mutation(() => ParticipationType, {
+    description: 'Participant: does not agree to the consent text (recorded as DECLINED; ends the participation).',
+  })
+  declineConsent(@Ctx() ctx: Context) {
+    return ctx.services.studies.decline(requireParticipant(ctx));
   }
 
   @Mutation(() => ParticipationType, {
@@ -54,7 +68,10 @@ export class StudyResolver {
     return ctx.services.studies.saveTaskAnswers(requireParticipant(ctx), taskId, answers, complete);
   }
 
-  @Mutation(() => SaveParticipationResult, { description: 'Participant: the final save, stored exactly once.' })
+  @Mutation(() => SaveParticipationResult, {
+    description:
+      'Participant: the final save, stored exactly once, with the answers the server holds; only after consent, every task and within the time (FORBIDDEN with reason NOT_CONSENTED, TASKS_INCOMPLETE, TIMED_OUT, WITHDRAWN… otherwise). Returns the score.',
+  })
   saveParticipation(@Arg('input', () => SaveParticipationInput) input: SaveParticipationInput, @Ctx() ctx: Context) {
     return ctx.services.studies.save(requireParticipant(ctx), input);
   }
@@ -66,11 +83,7 @@ export class StudyResolver {
 
   @FieldResolver(() => String, { description: 'Send as "Authorization: Bearer <token>" (and in connectionParams).' })
   token(@Root() p: Participation, @Ctx() ctx: Context) {
-    return ctx.services.studies.tokens.issue({
-      participationId: p.id,
-      studySlug: p.studySlug,
-      participantId: p.participantId,
-    });
+    return ctx.services.studies.issueToken(p);
   }
 
   @FieldResolver(() => StudyView)
@@ -80,21 +93,27 @@ export class StudyResolver {
 
   @FieldResolver(() => DateTimeResolver, {
     nullable: true,
-    description: 'When the time limit ends, if the study has one.',
+    description: 'When the time limit ends (from consent), if the study has one; a short grace follows.',
   })
   deadline(@Root() p: Participation, @Ctx() ctx: Context) {
-    const minutes = ctx.services.studies.study(p.studySlug).timeLimitMinutes;
-    return minutes ? new Date(p.startedAt.getTime() + minutes * 60_000) : null;
+    return deadlineOf(ctx.services.studies.study(p.studySlug), p);
   }
 
-  @FieldResolver(() => String, { nullable: true, description: 'Once completed.' })
+  @FieldResolver(() => String, {
+    nullable: true,
+    description: 'The code to give Prolific: once COMPLETED, or the screen-out code once SCREENED_OUT.',
+  })
   completionCode(@Root() p: Participation, @Ctx() ctx: Context) {
-    return p.status === 'COMPLETED' ? ctx.services.studies.study(p.studySlug).completionCode : null;
+    const study = ctx.services.studies.study(p.studySlug);
+    if (p.status === 'SCREENED_OUT') return study.screenOutCode ?? null;
+    return p.status === 'COMPLETED' ? study.completionCode : null;
   }
 
-  @FieldResolver(() => String, { nullable: true, description: 'Once completed: where to send the participant.' })
+  @FieldResolver(() => String, { nullable: true, description: 'Where to send the participant, with completionCode.' })
   completionUrl(@Root() p: Participation, @Ctx() ctx: Context) {
-    return p.status === 'COMPLETED' ? ctx.services.studies.study(p.studySlug).completionUrl : null;
+    const study = ctx.services.studies.study(p.studySlug);
+    if (p.status === 'SCREENED_OUT') return study.screenOutUrl ?? null;
+    return p.status === 'COMPLETED' ? study.completionUrl : null;
   }
 
   @FieldResolver(() => [StudyTurnType], { description: 'The chat of one task so far (to resume it).' })

@@ -1,7 +1,6 @@
 import assert from 'node:assert/strict';
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { Client } from 'pg';
@@ -9,19 +8,20 @@ import { type FakeModelServer, startFakeModelServer } from '../test/fake-model-s
 import { codeOf, gql, register } from '../test/graphql-client';
 import { finished, modelEnv, submitChat, waitForJob } from '../test/jobs-client';
 import { type ServerProcess, startServer, testEnv, uniqueName } from '../test/server-process';
-
-const START = `mutation($input: StartParticipationInput!) {
-  startParticipation(input: $input) { id token condition status currentTask study { tasks { id chat questions { id } } } }
-}`;
-const SAVE = `mutation($input: SaveParticipationInput!) {
-  saveParticipation(input: $input) { saved alreadyExisted completionCode completionUrl score scoreTotal }
-}`;
-const TASK = `mutation($task: String!, $answers: JSON!, $complete: Boolean) {
-  saveTaskAnswers(taskId: $task, answers: $answers, complete: $complete) { currentTask progress }
-}`;
-const CHECK = 'query($slug: String!, $pid: String!) { checkParticipation(studySlug: $slug, participantId: $pid) }';
-
-const pid = () => `PID${uniqueName('p').replace(/[^a-zA-Z0-9]/g, '')}x0000000`.slice(0, 28);
+import {
+  CHECK,
+  CONSENT,
+  completeTasks,
+  consented,
+  openLink,
+  prolificId,
+  reasonOf,
+  SAVE,
+  sql,
+  startParticipation,
+  studiesDir,
+  TASK,
+} from '../test/study-client';
 
 // Two studies: "itest" with chat in one condition, and "weighted" for assignment by weight.
 const itest = {
@@ -82,27 +82,27 @@ const weighted = {
   tasks: [{ id: 'only', title: 'Only' }],
 };
 
-async function studiesDir(files: Record<string, unknown>): Promise<string> {
-  const dir = await mkdtemp(path.join(tmpdir(), 'parley-studies-'));
-  for (const [name, content] of Object.entries(files)) await writeFile(path.join(dir, name), JSON.stringify(content));
-  return dir;
-}
-
-async function start(url: string, studySlug: string, participantId: string, extra: Record<string, unknown> = {}) {
-  return gql(url, START, { input: { studySlug, participantId, ...extra } });
-}
-
-/** A participant of `condition` in itest (new participants are started until one lands there). */
+/** A consented participant of `condition` in itest (new participants consent until one lands there). */
 async function participantIn(url: string, condition: string) {
   for (let i = 0; i < 20; i++) {
-    const participantId = pid();
-    const p = (await start(url, 'itest', participantId)).data?.startParticipation;
-    if (p.condition === condition) {
-      await gql(url, 'mutation { giveConsent { consentedAt } }', {}, p.token);
-      return { ...p, participantId };
-    }
+    const p = await consented(url, 'itest');
+    if (p.condition === condition) return p;
   }
   throw new Error(`no participant landed in ${condition}`);
+}
+
+/** itest done right: every task finished (with the chat where the condition has it). */
+async function finishedIn(url: string, condition: string, task2: Record<string, unknown> = {}) {
+  const p = await participantIn(url, condition);
+  if (condition === 'chat') {
+    const job = await submitChat(url, p.token, { taskId: 'task1', messages: [{ role: 'user', content: 'hello' }] });
+    await waitForJob(url, p.token, job.data?.submitChat.id as string, finished);
+  }
+  await completeTasks(url, p.token, [
+    ['task1', { answer: 'B', sure: 50 }],
+    ['task2', { attn: 'Blue', n: 7, ...task2 }],
+  ]);
+  return p;
 }
 
 describe('study mode', () => {
@@ -137,42 +137,81 @@ describe('study mode', () => {
   });
 
   test('bad arrivals are refused with clear errors and store nothing', async () => {
-    const id = pid();
-    assert.equal(codeOf(await start(server.url, 'no-such-study', id)), 'NOT_FOUND');
-    assert.equal(codeOf(await start(server.url, 'itest', 'short')), 'BAD_USER_INPUT');
-    assert.equal(codeOf(await start(server.url, 'itest', 'has spaces in it, sixteen+')), 'BAD_USER_INPUT');
-    assert.equal(codeOf(await start(server.url, 'itest', id, { sessionId: 'bad session!' })), 'BAD_USER_INPUT');
+    const id = prolificId();
+    const start = (input: Record<string, unknown>, slug = 'itest') => startParticipation(server.url, slug, input);
+    assert.equal(codeOf(await start({ participantId: id }, 'no-such-study')), 'NOT_FOUND');
+    for (const participantId of [
+      'short',
+      id.toUpperCase(),
+      `${id}0`,
+      'g'.repeat(24),
+      `${id} `.repeat(3),
+      'x'.repeat(5000),
+    ])
+      assert.equal(codeOf(await start({ participantId })), 'BAD_USER_INPUT', participantId.slice(0, 40));
+    assert.equal(codeOf(await start({ participantId: id, sessionId: 'bad session!' })), 'BAD_USER_INPUT');
+    assert.equal(codeOf(await start({ participantId: id, resumeSecret: 'short' })), 'BAD_USER_INPUT');
+    assert.equal(codeOf(await start({ participantId: id, resumeSecret: 'x'.repeat(300) })), 'BAD_USER_INPUT');
     assert.equal((await gql(server.url, CHECK, { slug: 'itest', pid: id })).data?.checkParticipation, false);
-    const stats = await gql(server.url, '{ studies { slug conditions { started } } }', {}, researcherToken);
-    const itestStats = stats.data?.studies.find((s: { slug: string }) => s.slug === 'itest');
-    assert.equal(
-      itestStats.conditions.reduce((n: number, c: { started: number }) => n + c.started, 0),
-      0,
-      'nobody was stored',
-    );
+    assert.deepEqual(await sql('SELECT 1 FROM "Participation" WHERE "participantId" = $1', [id]), [], 'nobody stored');
   });
 
-  test('conditions are balanced by weight under concurrent arrivals, and stable for a returning participant', async () => {
-    const ids = Array.from({ length: 30 }, pid);
-    const results = await Promise.all(ids.map((id) => start(server.url, 'weighted', id)));
-    const conditions = results.map((r) => r.data?.startParticipation.condition);
-    assert.equal(conditions.filter((c) => c === 'heavy').length, 20);
-    assert.equal(conditions.filter((c) => c === 'light').length, 10);
-    const again = await Promise.all(ids.slice(0, 5).map((id) => start(server.url, 'weighted', id)));
+  test('opening the link assigns nothing: no condition, no task, no clock until consent', async () => {
+    const p = await openLink(server.url, 'itest');
     assert.deepEqual(
-      again.map((r) => [r.data?.startParticipation.id, r.data?.startParticipation.condition]),
-      results.slice(0, 5).map((r) => [r.data?.startParticipation.id, r.data?.startParticipation.condition]),
+      [p.status, p.condition, p.consentedAt, p.deadline, p.currentTask],
+      ['OPENED', null, null, null, 0],
+    );
+    assert.deepEqual((p.study as { tasks: unknown[] }).tasks, []);
+    const given = await gql(server.url, CONSENT, {}, p.token);
+    assert.equal(given.data?.giveConsent.status, 'STARTED');
+    assert.ok(['chat', 'nochat'].includes(given.data?.giveConsent.condition));
+    const again = await gql(server.url, CONSENT, {}, p.token);
+    assert.deepEqual(
+      [again.data?.giveConsent.condition, again.data?.giveConsent.consentedAt],
+      [given.data?.giveConsent.condition, given.data?.giveConsent.consentedAt],
+      'consenting twice changes nothing',
     );
   });
 
-  test('50 concurrent saves store one record: one saved, 49 already existed, never overwritten', async () => {
-    const participantId = pid();
-    const p = (await start(server.url, 'itest', participantId, { prolificStudyId: 'S1', sessionId: 'X1' })).data
-      ?.startParticipation;
+  test('a save without consent or without every task is FORBIDDEN and stores nothing, even 50 at once', async () => {
+    // A made-up id, saved at once: no consent.
+    const stranger = await openLink(server.url, 'itest');
+    const input = (p: { participantId: string }, n = 0) => ({
+      studySlug: 'itest',
+      participantId: p.participantId,
+      data: { answers: { answer: 'B', n: 7, attn: 'Blue' }, attempt: n },
+    });
+    const attempts = await Promise.all(
+      Array.from({ length: 50 }, (_, n) => gql(server.url, SAVE, { input: input(stranger, n) }, stranger.token)),
+    );
+    assert.ok(attempts.every((r) => codeOf(r) === 'FORBIDDEN' && reasonOf(r) === 'NOT_CONSENTED' && !r.data));
+    // Consented, no task done.
+    const idle = await participantIn(server.url, 'nochat');
+    const early = await gql(server.url, SAVE, { input: input(idle) }, idle.token);
+    assert.deepEqual([codeOf(early), reasonOf(early)], ['FORBIDDEN', 'TASKS_INCOMPLETE']);
+    // One task of two done.
+    await completeTasks(server.url, idle.token, [['task1', { answer: 'B', sure: 1 }]]);
+    const half = await gql(server.url, SAVE, { input: input(idle) }, idle.token);
+    assert.deepEqual([codeOf(half), reasonOf(half)], ['FORBIDDEN', 'TASKS_INCOMPLETE']);
+    for (const p of [stranger, idle]) {
+      assert.equal(
+        (await gql(server.url, CHECK, { slug: 'itest', pid: p.participantId })).data?.checkParticipation,
+        false,
+      );
+      assert.deepEqual(await sql('SELECT 1 FROM "ParticipationRecord" WHERE "participationId" = $1', [p.id]), []);
+    }
+    const [row] = await sql('SELECT status FROM "Participation" WHERE id = $1', [stranger.id]);
+    assert.equal(row?.status, 'OPENED');
+  });
+
+  test('50 concurrent saves of a participant who finished store one record: one saved, 49 already existed', async () => {
+    const p = await finishedIn(server.url, 'nochat');
     const input = (n: number) => ({
       studySlug: 'itest',
-      participantId,
-      data: { answers: { answer: 'B', n: 7 }, attempt: n },
+      participantId: p.participantId,
+      // The client's answers cannot override the server's: the record and the score are the server's.
+      data: { answers: { answer: 'A', n: 1 }, attempt: n },
     });
     const results = await Promise.all(
       Array.from({ length: 50 }, (_, n) => gql(server.url, SAVE, { input: input(n) }, p.token)),
@@ -186,42 +225,43 @@ describe('study mode', () => {
     assert.equal(saves.filter((s) => s.alreadyExisted).length, 49);
     assert.ok(saves.every((s) => s.completionCode === 'ITEST123'));
     assert.equal(saves[0].completionUrl, 'https://app.prolific.com/submissions/complete?cc=ITEST123');
-    assert.deepEqual([saves[0].score, saves[0].scoreTotal], [2, 2]);
-    assert.equal((await gql(server.url, CHECK, { slug: 'itest', pid: participantId })).data?.checkParticipation, true);
-    // A later save with other data changes nothing.
-    const late = await gql(
-      server.url,
-      SAVE,
-      { input: { ...input(99), data: { answers: { answer: 'A' }, attempt: 99 } } },
-      p.token,
+    assert.ok(
+      saves.every((s) => s.score === 2 && s.scoreTotal === 2),
+      'scored on the server-held answers',
     );
+    assert.equal(
+      (await gql(server.url, CHECK, { slug: 'itest', pid: p.participantId })).data?.checkParticipation,
+      true,
+    );
+    // A later save with other data changes nothing.
+    const late = await gql(server.url, SAVE, { input: { ...input(99), data: { attempt: 99 } } }, p.token);
     assert.equal(late.data?.saveParticipation.alreadyExisted, true);
-    const db = new Client({ connectionString: process.env.TEST_DATABASE_URL });
-    await db.connect();
-    try {
-      const rows = await db.query('SELECT data FROM "ParticipationRecord" WHERE "participationId" = $1', [p.id]);
-      assert.equal(rows.rowCount, 1);
-      assert.notEqual(rows.rows[0].data.attempt, 99);
-    } finally {
-      await db.end();
-    }
-    // Returning after completion: the same participation, completed.
-    const back = (await start(server.url, 'itest', participantId)).data?.startParticipation;
-    assert.deepEqual([back.id, back.status], [p.id, 'COMPLETED']);
+    const rows = await sql<{ data: { attempt: number; answers: unknown } }>(
+      'SELECT data FROM "ParticipationRecord" WHERE "participationId" = $1',
+      [p.id],
+    );
+    assert.equal(rows.length, 1);
+    assert.notEqual(rows[0]?.data.attempt, 99);
+    assert.deepEqual(rows[0]?.data.answers, { answer: 'B', sure: 50, attn: 'Blue', n: 7 });
+    // Returning after completion (same browser): the same participation, completed.
+    const back = (
+      await startParticipation(server.url, 'itest', { participantId: p.participantId, resumeSecret: p.resumeSecret })
+    ).data?.startParticipation;
+    assert.deepEqual([back.id, back.status, back.completionCode], [p.id, 'COMPLETED', 'ITEST123']);
   });
 
-  test('bad saves are refused and store nothing: other study, other participant, too big, unknown questions', async () => {
-    const participantId = pid();
-    const p = (await start(server.url, 'itest', participantId)).data?.startParticipation;
-    const other = (await start(server.url, 'weighted', participantId)).data?.startParticipation;
+  test('bad saves are refused and store nothing: other study, other participant, too big, not an object', async () => {
+    const p = await openLink(server.url, 'itest');
+    const other = await openLink(server.url, 'weighted', { participantId: p.participantId });
+    const participantId = p.participantId;
     const cases: [string, Record<string, unknown>, string][] = [
       [other.token, { studySlug: 'itest', participantId, data: {} }, 'FORBIDDEN'],
-      [p.token, { studySlug: 'itest', participantId: pid(), data: {} }, 'FORBIDDEN'],
+      [p.token, { studySlug: 'itest', participantId: prolificId(), data: {} }, 'FORBIDDEN'],
       [p.token, { studySlug: 'itest', participantId, data: { blob: 'x'.repeat(5000) } }, 'PAYLOAD_TOO_LARGE'],
-      [p.token, { studySlug: 'itest', participantId, data: { answers: { no_such_question: 1 } } }, 'BAD_USER_INPUT'],
-      [p.token, { studySlug: 'itest', participantId, data: { answers: { answer: 'C' } } }, 'BAD_USER_INPUT'],
       [p.token, { studySlug: 'itest', participantId, data: [1, 2] }, 'BAD_USER_INPUT'],
+      [p.token, { studySlug: 'itest', participantId, data: 'text' }, 'BAD_USER_INPUT'],
       ['', { studySlug: 'itest', participantId, data: {} }, 'UNAUTHENTICATED'],
+      [`${p.token}x`, { studySlug: 'itest', participantId, data: {} }, 'UNAUTHENTICATED'],
     ];
     for (const [token, input, code] of cases)
       assert.equal(codeOf(await gql(server.url, SAVE, { input }, token)), code, JSON.stringify(input).slice(0, 60));
@@ -272,14 +312,31 @@ describe('study mode', () => {
         ?.saveTaskAnswers.currentTask,
       2,
     );
+    // The blocked attempt was recorded, with its answer.
+    const failures = await sql(
+      'SELECT "taskId", "questionId", answer, policy FROM "AttentionFailure" WHERE "participationId" = $1',
+      [p.id],
+    );
+    assert.deepEqual(failures, [{ taskId: 'task2', questionId: 'attn', answer: 'Red', policy: 'block' }]);
+    // Finished tasks are locked: their answers cannot be changed any more.
+    for (const task of ['task1', 'task2']) {
+      const late = await gql(server.url, TASK, { task, answers: { answer: 'A' } }, p.token);
+      assert.deepEqual([codeOf(late), reasonOf(late)], ['FORBIDDEN', 'TASK_LOCKED'], task);
+    }
+    const after = await gql(server.url, '{ myParticipation { progress } }', {}, p.token);
+    assert.equal(after.data?.myParticipation.progress.task1.answer, 'B');
   });
 
-  test('concurrent autosaves of one task lose no answer', async () => {
+  test('120 concurrent autosaves of one task all succeed and lose no answer', async () => {
     const p = await participantIn(server.url, 'nochat');
-    await Promise.all(
-      Array.from({ length: 10 }, (_, i) =>
-        gql(server.url, TASK, { task: 'task1', answers: i % 2 ? { answer: 'B' } : { sure: i } }, p.token),
+    const results = await Promise.all(
+      Array.from({ length: 120 }, (_, i) =>
+        gql(server.url, TASK, { task: 'task1', answers: i % 2 ? { answer: 'B' } : { sure: i % 100 } }, p.token),
       ),
+    );
+    assert.deepEqual(
+      results.flatMap((r) => r.errors ?? []),
+      [],
     );
     const progress = (await gql(server.url, '{ myParticipation { progress } }', {}, p.token)).data?.myParticipation
       .progress;
@@ -351,18 +408,17 @@ describe('study mode', () => {
       messages: [{ role: 'user', content: 'exported, "quoted", with\nnewline' }],
     });
     await waitForJob(server.url, p.token, job.data?.submitChat.id as string, finished);
-    await gql(
+    await completeTasks(server.url, p.token, [
+      ['task1', { answer: 'A', sure: 10 }],
+      ['task2', { attn: 'Blue', n: 3, note: 'hi, "there"' }],
+    ]);
+    const saved = await gql(
       server.url,
       SAVE,
-      {
-        input: {
-          studySlug: 'itest',
-          participantId: p.participantId,
-          data: { answers: { answer: 'A', note: 'hi, "there"' } },
-        },
-      },
+      { input: { studySlug: 'itest', participantId: p.participantId, data: { answers: { answer: 'B' } } } },
       p.token,
     );
+    assert.equal(saved.data?.saveParticipation.saved, true);
     await gql(
       server.url,
       'mutation { withdrawParticipation { status } }',

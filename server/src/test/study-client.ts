@@ -4,37 +4,116 @@ import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Client } from 'pg';
-import { gql, register } from './graphql-client';
+import { type GraphQLResponse, gql, register } from './graphql-client';
 import { uniqueName } from './server-process';
 
-/** A Prolific-like participant id (24 hex characters), new on every call. */
-export const newPid = () => randomBytes(12).toString('hex');
+export const PARTICIPATION_FIELDS =
+  'id token studySlug participantId condition status currentTask consentedAt completedAt deadline completionCode completionUrl progress';
+export const START = `mutation($input: StartParticipationInput!) {
+  startParticipation(input: $input) { ${PARTICIPATION_FIELDS} study { tasks { id chat questions { id } } } }
+}`;
+export const CONSENT = `mutation { giveConsent { ${PARTICIPATION_FIELDS} } }`;
+export const DECLINE = `mutation { declineConsent { ${PARTICIPATION_FIELDS} } }`;
+export const WITHDRAW = `mutation { withdrawParticipation { ${PARTICIPATION_FIELDS} } }`;
+export const ME = `{ myParticipation { ${PARTICIPATION_FIELDS} } }`;
+export const TASK = `mutation($task: String!, $answers: JSON!, $complete: Boolean) {
+  saveTaskAnswers(taskId: $task, answers: $answers, complete: $complete) { ${PARTICIPATION_FIELDS} }
+}`;
+export const SAVE = `mutation($input: SaveParticipationInput!) {
+  saveParticipation(input: $input) { saved alreadyExisted completionCode completionUrl score scoreTotal }
+}`;
+export const CHECK =
+  'query($slug: String!, $pid: String!) { checkParticipation(studySlug: $slug, participantId: $pid) }';
 
-/** A directory of study files, for STUDIES_DIR. */
+/** A Prolific-like participant id (24 hexadecimal digits), new on every call. */
+export const prolificId = () => randomBytes(12).toString('hex');
+export const newPid = prolificId;
+/** A browser's resume secret. */
+export const resumeSecret = () => randomBytes(24).toString('base64url');
+
+export interface Participant {
+  id: string;
+  token: string;
+  participantId: string;
+  resumeSecret: string;
+  condition: string | null;
+  status: string;
+  deadline: string | null;
+  [field: string]: unknown;
+}
+
+/** Writes study files (JSON) into a new temporary directory, for STUDIES_DIR. */
 export async function studiesDir(files: Record<string, unknown>): Promise<string> {
   const dir = await mkdtemp(path.join(tmpdir(), 'parley-studies-'));
   for (const [name, content] of Object.entries(files)) await writeFile(path.join(dir, name), JSON.stringify(content));
   return dir;
 }
 
-export interface Participant {
-  id: string;
-  token: string;
-  participantId: string;
+export function startParticipation(url: string, studySlug: string, input: Record<string, unknown> = {}) {
+  return gql(url, START, { input: { studySlug, participantId: prolificId(), resumeSecret: resumeSecret(), ...input } });
 }
 
-/** A new participant of `slug`, who consented unless told not to. */
-export async function newParticipant(url: string, slug: string, consent = true): Promise<Participant> {
-  const participantId = newPid();
-  const res = await gql(
-    url,
-    'mutation($input: StartParticipationInput!) { startParticipation(input: $input) { id token } }',
-    { input: { studySlug: slug, participantId } },
-  );
+/** A participant who opened the link (OPENED), with their resume secret. */
+export async function openLink(url: string, studySlug: string, input: Record<string, unknown> = {}) {
+  const full = { participantId: prolificId(), resumeSecret: resumeSecret(), ...input };
+  const res = await gql(url, START, { input: { studySlug, ...full } });
   const p = res.data?.startParticipation;
   if (!p) throw new Error(`startParticipation failed: ${JSON.stringify(res.errors)}`);
-  if (consent) await gql(url, 'mutation { giveConsent { consentedAt } }', {}, p.token);
-  return { id: p.id, token: p.token, participantId };
+  return { ...p, participantId: full.participantId, resumeSecret: full.resumeSecret } as Participant;
+}
+
+/** A participant who consented (STARTED), with the token issued at consent. */
+export async function consented(url: string, studySlug: string, input: Record<string, unknown> = {}) {
+  const opened = await openLink(url, studySlug, input);
+  const res = await gql(url, CONSENT, {}, opened.token);
+  const p = res.data?.giveConsent;
+  if (!p) throw new Error(`giveConsent failed: ${JSON.stringify(res.errors)}`);
+  return { ...opened, ...p } as Participant;
+}
+
+/** Completes tasks in order with the given answers; throws on the first refusal. */
+export async function completeTasks(url: string, token: string, tasks: [string, Record<string, unknown>][]) {
+  let last: Participant | undefined;
+  for (const [task, answers] of tasks) {
+    const res = await gql(url, TASK, { task, answers, complete: true }, token);
+    if (!res.data?.saveTaskAnswers) throw new Error(`${task}: ${JSON.stringify(res.errors)}`);
+    last = res.data.saveTaskAnswers;
+  }
+  return last;
+}
+
+export const reasonOf = (res: GraphQLResponse<unknown>) => res.errors?.[0]?.extensions?.reason;
+
+/** Runs one query on the test database. */
+export async function sql<T = Record<string, unknown>>(text: string, values: unknown[] = []): Promise<T[]> {
+  const db = new Client({ connectionString: process.env.TEST_DATABASE_URL });
+  await db.connect();
+  try {
+    return (await db.query(text, values)).rows as T[];
+  } finally {
+    await db.end();
+  }
+}
+
+/** Polls `probe` until it returns a value (not undefined), failing after `timeoutMs`. */
+export async function pollUntil<T>(probe: () => Promise<T | undefined>, timeoutMs = 20_000, everyMs = 100): Promise<T> {
+  const end = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (value !== undefined) return value;
+    if (Date.now() > end) throw new Error(`condition not met within ${timeoutMs} ms`);
+    await new Promise((resolve) => setTimeout(resolve, everyMs));
+  }
+}
+
+/** The claims of a JWT, read without verifying (the test only inspects what the server issued). */
+export function jwtClaims(token: string): Record<string, unknown> {
+  return JSON.parse(Buffer.from(token.split('.')[1] ?? '', 'base64url').toString('utf8'));
+}
+
+/** A new participant of `slug` with a token that acts as them: consented (STARTED) unless told not to. */
+export function newParticipant(url: string, slug: string, consent = true): Promise<Participant> {
+  return consent ? consented(url, slug) : openLink(url, slug);
 }
 
 /** A user with the RESEARCHER role (granted by `npm run user:grant`), logged in. */
@@ -49,17 +128,6 @@ export async function newResearcher(url: string): Promise<string> {
     u: researcher.user.username,
   });
   return login.data?.login.token;
-}
-
-/** One query against the test database, for checking what was stored. */
-export async function sql<T = Record<string, unknown>>(text: string, params: unknown[] = []): Promise<T[]> {
-  const db = new Client({ connectionString: process.env.TEST_DATABASE_URL });
-  await db.connect();
-  try {
-    return (await db.query(text, params)).rows as T[];
-  } finally {
-    await db.end();
-  }
 }
 
 /** A model message as the fake server received it, or a turn as exported: role, text and images. */

@@ -21,11 +21,15 @@ const ResearchStudiesQueryDocument = graphql(`
     studies {
       slug
       title
+      opened
+      declined
       conditions {
         condition
         started
         completed
         returned
+        timedOut
+        screenedOut
         medianSeconds
       }
     }
@@ -64,8 +68,9 @@ function saveFile(text: string, filename: string, type: string) {
 }
 
 /**
- * /research: for users with the RESEARCHER role, each study's participants by condition (started,
- * completed, returned, median time) and its data as CSV or JSONL.
+ * /research: for users with the RESEARCHER role, each study's arrivals (who only opened the link, who
+ * declined), its participants by condition (started, completed, returned, timed out, screened out, median
+ * time) and its data as CSV or JSONL.
  */
 export function ResearchPage() {
   const { data, error, refetch } = useQuery(ResearchMeQuery);
@@ -157,8 +162,10 @@ function StudyStats({ study }: { study: Study }) {
       started: sum.started + c.started,
       completed: sum.completed + c.completed,
       returned: sum.returned + c.returned,
+      timedOut: sum.timedOut + c.timedOut,
+      screenedOut: sum.screenedOut + c.screenedOut,
     }),
-    { started: 0, completed: 0, returned: 0 },
+    { started: 0, completed: 0, returned: 0, timedOut: 0, screenedOut: 0 },
   );
 
   const download = async (format: ExportFormat) => {
@@ -190,15 +197,23 @@ function StudyStats({ study }: { study: Study }) {
           Open the participant page
         </a>
       </header>
+      <p className="small" data-testid="arrivals">
+        Opened the link without deciding yet: <strong>{study.opened}</strong> · Did not agree to take part:{' '}
+        <strong>{study.declined}</strong> · Agreed (started): <strong>{total.started}</strong>
+      </p>
       <div className="table-scroll">
         <table>
-          <caption className="visually-hidden">Participants of {study.title} by condition</caption>
+          <caption className="visually-hidden">
+            Participants of {study.title} who agreed to take part, by condition
+          </caption>
           <thead>
             <tr>
               <th scope="col">Condition</th>
               <th scope="col">Started</th>
               <th scope="col">Completed</th>
               <th scope="col">Returned</th>
+              <th scope="col">Timed out</th>
+              <th scope="col">Screened out</th>
               <th scope="col">Median time</th>
             </tr>
           </thead>
@@ -209,6 +224,8 @@ function StudyStats({ study }: { study: Study }) {
                 <td>{c.started}</td>
                 <td>{c.completed}</td>
                 <td>{c.returned}</td>
+                <td>{c.timedOut}</td>
+                <td>{c.screenedOut}</td>
                 <td>{formatDuration(c.medianSeconds)}</td>
               </tr>
             ))}
@@ -220,6 +237,8 @@ function StudyStats({ study }: { study: Study }) {
                 <td>{total.started}</td>
                 <td>{total.completed}</td>
                 <td>{total.returned}</td>
+                <td>{total.timedOut}</td>
+                <td>{total.screenedOut}</td>
                 <td />
               </tr>
             </tfoot>

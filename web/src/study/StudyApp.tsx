@@ -1,41 +1,21 @@
-import type { ApolloClient } from '@apollo/client';
-import { type FormEvent, type ReactNode, useCallback, useEffect, useId, useRef, useState } from 'react';
-import { Markdown } from '../chat/Markdown';
-import type { StudyInfoQuery } from '../gql/graphql';
+import { type ReactNode, useCallback, useEffect, useState } from 'react';
+import { AskForId } from './AskForId';
 import { createStudyClient, type StudyClient } from './client';
 import { studyError } from './errors';
+import { DonePage } from './Finish';
+import { EndNotice, Notice, ScreenedOutNotice } from './Notices';
 import {
   CheckParticipationQuery,
-  GiveConsentMutation,
   MyParticipationQuery,
-  SaveParticipationMutation,
   StartParticipationMutation,
   StudyInfoQuery as StudyInfoDocument,
-  WithdrawParticipationMutation,
 } from './operations';
+import { ParticipantFlow } from './ParticipantFlow';
+import { endFor, type Info, type Phase, phaseFor } from './phases';
+import { StudyProgress, TimeLeft } from './StudyHeader';
 import { ParticipantStore } from './storage';
-import { type Participation, TaskPage } from './TaskPage';
+import type { Participation } from './TaskPage';
 import './study.css';
-
-type Info = StudyInfoQuery['studyInfo'];
-
-type Phase =
-  | { kind: 'loading' }
-  | { kind: 'failed'; message: string }
-  | { kind: 'missing' }
-  | { kind: 'ask'; info: Info; problem: string | null }
-  | { kind: 'refused'; info: Info }
-  | { kind: 'already'; info: Info; code: string | null; url: string | null }
-  | { kind: 'active'; info: Info; participation: Participation }
-  | { kind: 'withdrawn'; info: Info }
-  | { kind: 'done'; info: Info; code: string | null; url: string | null };
-
-/** Prolific ids, as the server accepts them. */
-const PARTICIPANT_ID = /^[A-Za-z0-9_-]{16,64}$/;
-/** What the form asks for (letters and digits; Prolific ids are 24 hex digits). */
-const TYPED_ID = /^[A-Za-z0-9]{16,64}$/;
-/** How long the end page shows the completion code before going back to Prolific. */
-export const REDIRECT_DELAY_MS = 3000;
 
 interface LinkParams {
   participantId: string | null;
@@ -92,33 +72,32 @@ export function StudyApp({ slug }: { slug: string }) {
         show(info.askForParticipantId ? { kind: 'ask', info, problem: null } : { kind: 'refused', info });
         return;
       }
-      if (!PARTICIPANT_ID.test(pid)) {
-        show(
-          info.askForParticipantId
-            ? { kind: 'ask', info, problem: 'The Prolific ID in your link is not valid. Please type it in.' }
-            : { kind: 'refused', info },
-        );
-        return;
-      }
       const local = new ParticipantStore(slug, pid);
+      const startInput = {
+        studySlug: slug,
+        participantId: pid,
+        prolificStudyId: link.prolificStudyId,
+        sessionId: link.sessionId,
+        resumeSecret: local.resumeSecret,
+      };
       try {
         const { data: check } = await client.query({
           query: CheckParticipationQuery,
           variables: { slug, participantId: pid },
         });
         if (check?.checkParticipation) {
-          // Never start (or save) again; show the code once more if this browser has it.
+          // Never save again; show the code once more if this is the browser that took part.
           let code: string | null = null;
           let url: string | null = null;
-          if (local.token) {
-            study.setToken(local.token);
-            try {
-              const { data } = await client.query({ query: MyParticipationQuery });
-              code = data?.myParticipation.completionCode ?? null;
-              url = data?.myParticipation.completionUrl ?? null;
-            } catch {
-              // The code is a courtesy here.
-            }
+          try {
+            const { data } = await client.mutate({
+              mutation: StartParticipationMutation,
+              variables: { input: startInput },
+            });
+            code = data?.startParticipation.completionCode ?? null;
+            url = data?.startParticipation.completionUrl ?? null;
+          } catch {
+            // Another browser: the code is a courtesy here.
           }
           show({ kind: 'already', info, code, url });
           return;
@@ -138,14 +117,7 @@ export function StudyApp({ slug }: { slug: string }) {
           study.setToken(null);
           const { data } = await client.mutate({
             mutation: StartParticipationMutation,
-            variables: {
-              input: {
-                studySlug: slug,
-                participantId: pid,
-                prolificStudyId: link.prolificStudyId,
-                sessionId: link.sessionId,
-              },
-            },
+            variables: { input: startInput },
           });
           participation = data?.startParticipation ?? null;
           if (!participation) throw new Error('The server did not start the study.');
@@ -157,14 +129,14 @@ export function StudyApp({ slug }: { slug: string }) {
         });
         if (signal.cancelled) return;
         setStore(local);
-        if (participation.status === 'COMPLETED')
-          show({ kind: 'already', info, code: participation.completionCode, url: participation.completionUrl });
-        else if (participation.status === 'RETURNED') show({ kind: 'withdrawn', info });
-        else show({ kind: 'active', info, participation });
+        show(phaseFor(info, participation));
       } catch (error) {
         const problem = studyError(error);
-        if (problem.code === 'BAD_USER_INPUT' && problem.field === 'participantId' && info.askForParticipantId) {
-          show({ kind: 'ask', info, problem: problem.message });
+        const end = problem.code === 'FORBIDDEN' ? endFor(problem.reason) : null;
+        if (end) {
+          show({ kind: 'ended', info, why: end });
+        } else if (problem.code === 'BAD_USER_INPUT' && problem.field === 'participantId') {
+          show(info.askForParticipantId ? { kind: 'ask', info, problem: problem.message } : { kind: 'refused', info });
         } else {
           show({ kind: 'failed', message: problem.message });
         }
@@ -245,15 +217,11 @@ export function StudyApp({ slug }: { slug: string }) {
         </Notice>
       );
       break;
-    case 'withdrawn':
-      body = (
-        <Notice title="You have left this study">
-          <p>
-            Your participation has ended and nothing more will be recorded. Please return the study on Prolific so that
-            your place can go to someone else.
-          </p>
-        </Notice>
-      );
+    case 'ended':
+      body = <EndNotice kind={phase.why} />;
+      break;
+    case 'screenedOut':
+      body = <ScreenedOutNotice code={phase.code} url={phase.url} />;
       break;
     case 'done':
       body = <DonePage code={phase.code} url={phase.url} />;
@@ -264,10 +232,17 @@ export function StudyApp({ slug }: { slug: string }) {
           client={client}
           store={store}
           participation={phase.participation}
-          onChange={(next) => setPhase({ kind: 'active', info: phase.info, participation: next })}
+          onChange={(next) => {
+            // A new token comes with consent: it expires with the participation.
+            if (next.token !== store.token) {
+              store.token = next.token;
+              study.setToken(next.token);
+            }
+            setPhase(phaseFor(phase.info, next));
+          }}
           onReload={() => setParams(readParams())}
           onDone={(code, url) => setPhase({ kind: 'done', info: phase.info, code, url })}
-          onWithdrawn={() => setPhase({ kind: 'withdrawn', info: phase.info })}
+          onEnded={(why) => setPhase({ kind: 'ended', info: phase.info, why })}
         />
       );
       break;
@@ -282,361 +257,5 @@ export function StudyApp({ slug }: { slug: string }) {
       </header>
       <main className="study-main">{body}</main>
     </div>
-  );
-}
-
-function Notice({ title, children }: { title: string; children: ReactNode }) {
-  return (
-    <section className="study-card study-notice" aria-labelledby="notice-title">
-      <h1 id="notice-title">{title}</h1>
-      {children}
-    </section>
-  );
-}
-
-function AskForId({ info, problem, onSubmit }: { info: Info; problem: string | null; onSubmit(id: string): void }) {
-  const [value, setValue] = useState('');
-  const [error, setError] = useState<string | null>(problem);
-  const ids = { input: useId(), hint: useId(), error: useId() };
-  const submit = (event: FormEvent) => {
-    event.preventDefault();
-    const id = value.trim();
-    if (!TYPED_ID.test(id)) {
-      setError('A Prolific ID is 16 to 64 letters and digits, with no spaces.');
-      return;
-    }
-    onSubmit(id);
-  };
-  return (
-    <section className="study-card" aria-labelledby="ask-title">
-      <h1 id="ask-title">{info.title}</h1>
-      {info.description && <p>{info.description}</p>}
-      <form onSubmit={submit} noValidate className="ask-form">
-        <label htmlFor={ids.input}>Prolific ID</label>
-        <input
-          id={ids.input}
-          name="prolific-id"
-          autoComplete="off"
-          autoCapitalize="none"
-          spellCheck={false}
-          value={value}
-          onChange={(e) => {
-            setValue(e.target.value);
-            setError(null);
-          }}
-          aria-invalid={error ? true : undefined}
-          aria-describedby={`${ids.hint}${error ? ` ${ids.error}` : ''}`}
-        />
-        <p id={ids.hint} className="small muted">
-          You find your Prolific ID on your Prolific account page (16 to 64 letters and digits).
-        </p>
-        {error && (
-          <p id={ids.error} className="field-error" role="alert">
-            {error}
-          </p>
-        )}
-        <button type="submit" className="primary big">
-          Continue
-        </button>
-      </form>
-    </section>
-  );
-}
-
-function StudyProgress({ participation }: { participation: Participation }) {
-  const total = participation.study.tasks.length;
-  if (!participation.consentedAt) return <span className="study-step small">Consent</span>;
-  const current = Math.min(participation.currentTask + 1, total);
-  const done = participation.currentTask >= total;
-  return (
-    <span className="study-step small">
-      <span>{done ? 'Saving your answers' : `Task ${current} of ${total}`}</span>
-      <progress max={total} value={participation.currentTask} aria-label="Tasks done" />
-    </span>
-  );
-}
-
-function formatLeft(ms: number): string {
-  const seconds = Math.max(0, Math.floor(ms / 1000));
-  const h = Math.floor(seconds / 3600);
-  const m = Math.floor((seconds % 3600) / 60);
-  const s = seconds % 60;
-  const two = (n: number) => String(n).padStart(2, '0');
-  return h > 0 ? `${h}:${two(m)}:${two(s)}` : `${m}:${two(s)}`;
-}
-
-function TimeLeft({ deadline }: { deadline: string }) {
-  const end = Date.parse(deadline);
-  const [now, setNow] = useState(() => Date.now());
-  useEffect(() => {
-    const timer = setInterval(() => setNow(Date.now()), 1000);
-    return () => clearInterval(timer);
-  }, []);
-  if (Number.isNaN(end)) return null;
-  const left = end - now;
-  const urgent = left < 5 * 60_000;
-  return (
-    <span className={`time-left small${urgent ? ' urgent' : ''}`} data-testid="time-left">
-      {left > 0 ? (
-        <>
-          Time left: <strong>{formatLeft(left)}</strong>
-        </>
-      ) : (
-        <strong>Time is up: please finish now.</strong>
-      )}
-    </span>
-  );
-}
-
-interface FlowProps {
-  client: ApolloClient;
-  store: ParticipantStore;
-  participation: Participation;
-  onChange(participation: Participation): void;
-  onReload(): void;
-  onDone(code: string | null, url: string | null): void;
-  onWithdrawn(): void;
-}
-
-function ParticipantFlow({ client, store, participation, onChange, onReload, onDone, onWithdrawn }: FlowProps) {
-  const tasks = participation.study.tasks;
-  const [leaving, setLeaving] = useState(false);
-  const [leaveError, setLeaveError] = useState<string | null>(null);
-
-  const withdraw = async () => {
-    if (!window.confirm('Do you really want to stop taking part in this study?')) return;
-    setLeaving(true);
-    try {
-      await client.mutate({ mutation: WithdrawParticipationMutation });
-      onWithdrawn();
-    } catch (error) {
-      setLeaveError(studyError(error).message);
-      setLeaving(false);
-    }
-  };
-
-  let page: ReactNode;
-  if (!participation.consentedAt) {
-    page = (
-      <ConsentPage
-        client={client}
-        store={store}
-        participation={participation}
-        onConsent={onChange}
-        onDecline={() => void withdraw()}
-      />
-    );
-  } else {
-    const task = tasks[participation.currentTask];
-    page = task ? (
-      <TaskPage
-        key={task.id}
-        client={client}
-        store={store}
-        participation={participation}
-        task={task}
-        isLast={participation.currentTask === tasks.length - 1}
-        onAdvance={onChange}
-        onStale={onReload}
-      />
-    ) : (
-      <Finish client={client} store={store} participation={participation} onDone={onDone} />
-    );
-  }
-
-  return (
-    <>
-      {page}
-      {participation.consentedAt && participation.currentTask < tasks.length && (
-        <footer className="study-footer small muted">
-          <button type="button" className="link-button" onClick={() => void withdraw()} disabled={leaving}>
-            Stop taking part
-          </button>
-          {leaveError && (
-            <span className="error" role="alert">
-              {' '}
-              {leaveError}
-            </span>
-          )}
-        </footer>
-      )}
-    </>
-  );
-}
-
-interface ConsentProps {
-  client: ApolloClient;
-  store: ParticipantStore;
-  participation: Participation;
-  onConsent(participation: Participation): void;
-  onDecline(): void;
-}
-
-function ConsentPage({ client, store, participation, onConsent, onDecline }: ConsentProps) {
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | null>(null);
-  const agree = async () => {
-    setBusy(true);
-    setError(null);
-    try {
-      const { data } = await client.mutate({ mutation: GiveConsentMutation });
-      if (!data) throw new Error('The server did not answer.');
-      store.updateTimings((timings) => {
-        timings.consentedAt = new Date().toISOString();
-      });
-      onConsent(data.giveConsent);
-    } catch (err) {
-      setError(studyError(err).message);
-      setBusy(false);
-    }
-  };
-  return (
-    <section className="study-card consent" aria-label="Consent">
-      <Markdown text={participation.study.consent} />
-      {participation.study.timeLimitMinutes ? (
-        <p className="small muted">
-          You have {participation.study.timeLimitMinutes} minutes to complete the study once you have started.
-        </p>
-      ) : null}
-      {error && (
-        <p className="error" role="alert">
-          {error}
-        </p>
-      )}
-      <div className="consent-actions">
-        <button type="button" className="primary big" onClick={() => void agree()} disabled={busy}>
-          I agree
-        </button>
-        <button type="button" onClick={onDecline} disabled={busy}>
-          I do not agree
-        </button>
-      </div>
-    </section>
-  );
-}
-
-function Finish({
-  client,
-  store,
-  participation,
-  onDone,
-}: {
-  client: ApolloClient;
-  store: ParticipantStore;
-  participation: Participation;
-  onDone(code: string | null, url: string | null): void;
-}) {
-  const [error, setError] = useState<string | null>(null);
-  const [attempt, setAttempt] = useState(0);
-  const started = useRef(-1);
-
-  useEffect(() => {
-    // Once per attempt, even when React runs effects twice.
-    if (started.current === attempt) return;
-    started.current = attempt;
-    const progress = (participation.progress ?? {}) as Record<string, Record<string, unknown>>;
-    const answers: Record<string, unknown> = {};
-    for (const task of participation.study.tasks) {
-      for (const [id, value] of Object.entries(progress[task.id] ?? {})) {
-        if (value !== undefined) answers[id] = value;
-      }
-    }
-    const now = new Date();
-    const timings = store.updateTimings((t) => {
-      t.finishedAt ??= now.toISOString();
-      t.totalSeconds ??= Math.round((now.getTime() - Date.parse(participation.startedAt)) / 1000);
-    });
-    client
-      .mutate({
-        mutation: SaveParticipationMutation,
-        variables: {
-          input: {
-            studySlug: participation.studySlug,
-            participantId: participation.participantId,
-            data: {
-              answers,
-              timings,
-              userAgent: navigator.userAgent,
-              language: navigator.language,
-              screen: { width: window.screen.width, height: window.screen.height },
-            },
-          },
-        },
-      })
-      .then(({ data }) => {
-        const result = data?.saveParticipation;
-        if (!result) throw new Error('The server did not answer.');
-        onDone(result.completionCode ?? null, result.completionUrl ?? null);
-      })
-      .catch((err: unknown) => setError(studyError(err).message));
-  }, [attempt, client, store, participation, onDone]);
-
-  return (
-    <section className="study-card" aria-label="Saving">
-      {error ? (
-        <>
-          <p className="error" role="alert">
-            Your answers could not be saved yet: {error}
-          </p>
-          <button
-            type="button"
-            className="primary"
-            onClick={() => {
-              setError(null);
-              setAttempt((n) => n + 1);
-            }}
-          >
-            Try again
-          </button>
-        </>
-      ) : (
-        <p className="muted" role="status">
-          Saving your answers…
-        </p>
-      )}
-    </section>
-  );
-}
-
-function DonePage({ code, url }: { code: string | null; url: string | null }) {
-  const [left, setLeft] = useState(Math.ceil(REDIRECT_DELAY_MS / 1000));
-  useEffect(() => {
-    if (!url) return;
-    const started = Date.now();
-    const tick = setInterval(() => {
-      setLeft(Math.max(0, Math.ceil((REDIRECT_DELAY_MS - (Date.now() - started)) / 1000)));
-    }, 250);
-    const go = setTimeout(() => window.location.assign(url), REDIRECT_DELAY_MS);
-    return () => {
-      clearInterval(tick);
-      clearTimeout(go);
-    };
-  }, [url]);
-  return (
-    <section className="study-card done" aria-labelledby="done-title">
-      <h1 id="done-title">Thank you! You have completed the study.</h1>
-      {code && (
-        <div className="completion">
-          <p>Your completion code:</p>
-          <p className="completion-code" data-testid="completion-code">
-            {code}
-          </p>
-        </div>
-      )}
-      {url ? (
-        <>
-          <p role="status">
-            Taking you back to Prolific in {left} second{left === 1 ? '' : 's'}…
-          </p>
-          <p>
-            <a className="button-link primary" href={url}>
-              Return to Prolific
-            </a>
-          </p>
-        </>
-      ) : (
-        <p>Please copy the code above and enter it where you took part.</p>
-      )}
-    </section>
   );
 }

@@ -2,7 +2,7 @@ import type { ApolloClient } from '@apollo/client';
 import { useCallback, useEffect, useId, useRef, useState } from 'react';
 import { Markdown } from '../chat/Markdown';
 import type { ParticipationFieldsFragment } from '../gql/graphql';
-import { studyError } from './errors';
+import { isOver, studyError } from './errors';
 import { SaveTaskAnswersMutation } from './operations';
 import { type Answers, answerProblem, isAnswered, QuestionField, questionDomId } from './Questions';
 import { StudyChat } from './StudyChat';
@@ -24,7 +24,7 @@ interface TaskPageProps {
   isLast: boolean;
   /** The task was accepted: the participation has moved on. */
   onAdvance(participation: Participation): void;
-  /** The server has a newer view (the task was already submitted in another tab). */
+  /** The server has a newer view (the task was already submitted in another tab, or the participation ended). */
   onStale(): void;
 }
 
@@ -53,6 +53,9 @@ export function TaskPage({ client, store, participation, task, isLast, onAdvance
   const [busy, setBusy] = useState(false);
   const answersRef = useRef(answers);
   answersRef.current = answers;
+  // A ref, so that autosave keeps its identity (its pending timer survives the parent's renders).
+  const staleRef = useRef(onStale);
+  staleRef.current = onStale;
   const queue = useRef<Promise<unknown>>(Promise.resolve());
   const timer = useRef<ReturnType<typeof setTimeout> | undefined>(undefined);
   const ids = { title: useId(), questions: useId() };
@@ -112,6 +115,8 @@ export function TaskPage({ client, store, participation, task, isLast, onAdvance
             continue;
           }
           setSaveState({ kind: 'failed', message: problem.message });
+          // The participation is over (time, another tab): the page shows how it ended.
+          if (isOver(problem)) staleRef.current();
           return;
         }
       }
@@ -199,8 +204,8 @@ export function TaskPage({ client, store, participation, task, isLast, onAdvance
             : 'Some answers need your attention (marked above).',
         );
         focusQuestion(field);
-      } else if (problem.field === 'taskId') {
-        // Already submitted (another tab, a double click): catch up with the server.
+      } else if (problem.field === 'taskId' || isOver(problem)) {
+        // Already submitted (another tab, a double click), or over (time, screened out): catch up with the server.
         onStale();
       } else {
         setFormError(problem.message);

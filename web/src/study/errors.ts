@@ -3,7 +3,7 @@ import { errorMessage } from '../lib/errors';
 
 export interface StudyError {
   code: string | undefined;
-  /** extensions.reason: REQUIRED, ATTENTION_CHECK, CHAT_REQUIRED. */
+  /** extensions.reason: REQUIRED, ATTENTION_CHECK, CHAT_REQUIRED, or why a participant call is FORBIDDEN. */
   reason: string | undefined;
   /** extensions.field: the question (or argument) the error is about. */
   field: string | undefined;
@@ -22,3 +22,9 @@ export function studyError(error: unknown): StudyError {
     message: first?.message ?? errorMessage(error),
   };
 }
+
+/**
+ * Whether the participation can no longer act (ended, out of time, or its token expired): the page should
+ * ask the server where it stands rather than show the error.
+ */
+export const isOver = (problem: StudyError) => problem.code === 'FORBIDDEN' || problem.code === 'UNAUTHENTICATED';

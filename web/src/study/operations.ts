@@ -51,7 +51,6 @@ graphql(`
           type
           text
           required
-          attentionCheck
           options
           min
           max
@@ -85,6 +84,14 @@ export const MyParticipationQuery = graphql(`
 export const GiveConsentMutation = graphql(`
   mutation GiveConsent {
     giveConsent {
+      ...ParticipationFields
+    }
+  }
+`);
+
+export const DeclineConsentMutation = graphql(`
+  mutation DeclineConsent {
+    declineConsent {
       ...ParticipationFields
     }
   }

@@ -2,7 +2,7 @@ import { readItem, readJson, writeItem, writeJson } from '../lib/storage';
 
 /**
  * What the browser keeps for one participant of one study (localStorage, so that a reload or a
- * closed tab resumes): the participant token, the local copy of answers not yet confirmed by the
+ * closed tab resumes): the resume secret, the participant token, the local copy of answers not yet confirmed by the
  * server, when each task started and ended, and the model reply being written.
  */
 export class ParticipantStore {
@@ -10,6 +10,20 @@ export class ParticipantStore {
 
   constructor(slug: string, participantId: string) {
     this.prefix = `parley.study.${slug}.${participantId}`;
+  }
+
+  /**
+   * This browser's resume secret for this participant, made on first use: the server lets only the browser
+   * that opened the study resume it (participant ids are not secrets).
+   */
+  get resumeSecret(): string {
+    const key = `${this.prefix}.secret`;
+    const kept = readItem(key);
+    if (kept) return kept;
+    const bytes = crypto.getRandomValues(new Uint8Array(32));
+    const secret = Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
+    writeItem(key, secret);
+    return readItem(key) ?? secret;
   }
 
   get token(): string | null {

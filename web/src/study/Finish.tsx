@@ -1,0 +1,142 @@
+import type { ApolloClient } from '@apollo/client';
+import { useEffect, useRef, useState } from 'react';
+import { isOver, studyError } from './errors';
+import { SaveParticipationMutation } from './operations';
+import type { ParticipantStore } from './storage';
+import type { Participation } from './TaskPage';
+
+/** How long the end page shows the completion code before going back to Prolific. */
+export const REDIRECT_DELAY_MS = 3000;
+
+/**
+ * After the last task: the final save (the server records the answers it holds; the client adds timings and
+ * device), then the completion code. A refusal sends the page back to the server's view of how it ended.
+ */
+export function Finish({
+  client,
+  store,
+  participation,
+  onDone,
+  onReload,
+}: {
+  client: ApolloClient;
+  store: ParticipantStore;
+  participation: Participation;
+  onDone(code: string | null, url: string | null): void;
+  onReload(): void;
+}) {
+  const [error, setError] = useState<string | null>(null);
+  const [attempt, setAttempt] = useState(0);
+  const started = useRef(-1);
+
+  useEffect(() => {
+    // Once per attempt, even when React runs effects twice.
+    if (started.current === attempt) return;
+    started.current = attempt;
+    const now = new Date();
+    const timings = store.updateTimings((t) => {
+      t.finishedAt ??= now.toISOString();
+      t.totalSeconds ??= Math.round(
+        (now.getTime() - Date.parse(participation.consentedAt ?? participation.startedAt)) / 1000,
+      );
+    });
+    client
+      .mutate({
+        mutation: SaveParticipationMutation,
+        variables: {
+          input: {
+            studySlug: participation.studySlug,
+            participantId: participation.participantId,
+            // The server records the answers it holds; the client adds how the participant took part.
+            data: {
+              timings,
+              userAgent: navigator.userAgent,
+              language: navigator.language,
+              screen: { width: window.screen.width, height: window.screen.height },
+            },
+          },
+        },
+      })
+      .then(({ data }) => {
+        const result = data?.saveParticipation;
+        if (!result) throw new Error('The server did not answer.');
+        onDone(result.completionCode ?? null, result.completionUrl ?? null);
+      })
+      .catch((err: unknown) => {
+        const problem = studyError(err);
+        // Refused for good (time over, already ended): the page shows how it ended.
+        if (isOver(problem)) onReload();
+        else setError(problem.message);
+      });
+  }, [attempt, client, store, participation, onDone, onReload]);
+
+  return (
+    <section className="study-card" aria-label="Saving">
+      {error ? (
+        <>
+          <p className="error" role="alert">
+            Your answers could not be saved yet: {error}
+          </p>
+          <button
+            type="button"
+            className="primary"
+            onClick={() => {
+              setError(null);
+              setAttempt((n) => n + 1);
+            }}
+          >
+            Try again
+          </button>
+        </>
+      ) : (
+        <p className="muted" role="status">
+          Saving your answers…
+        </p>
+      )}
+    </section>
+  );
+}
+
+/** The completion code, then back to Prolific after REDIRECT_DELAY_MS. */
+export function DonePage({ code, url }: { code: string | null; url: string | null }) {
+  const [left, setLeft] = useState(Math.ceil(REDIRECT_DELAY_MS / 1000));
+  useEffect(() => {
+    if (!url) return;
+    const started = Date.now();
+    const tick = setInterval(() => {
+      setLeft(Math.max(0, Math.ceil((REDIRECT_DELAY_MS - (Date.now() - started)) / 1000)));
+    }, 250);
+    const go = setTimeout(() => window.location.assign(url), REDIRECT_DELAY_MS);
+    return () => {
+      clearInterval(tick);
+      clearTimeout(go);
+    };
+  }, [url]);
+  return (
+    <section className="study-card done" aria-labelledby="done-title">
+      <h1 id="done-title">Thank you! You have completed the study.</h1>
+      {code && (
+        <div className="completion">
+          <p>Your completion code:</p>
+          <p className="completion-code" data-testid="completion-code">
+            {code}
+          </p>
+        </div>
+      )}
+      {url ? (
+        <>
+          <p role="status">
+            Taking you back to Prolific in {left} second{left === 1 ? '' : 's'}…
+          </p>
+          <p>
+            <a className="button-link primary" href={url}>
+              Return to Prolific
+            </a>
+          </p>
+        </>
+      ) : (
+        <p>Please copy the code above and enter it where you took part.</p>
+      )}
+    </section>
+  );
+}
