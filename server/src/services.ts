@@ -1,7 +1,8 @@
 import { existsSync } from 'node:fs';
 import { AuthService } from './auth/auth.service';
 import { resolveJwtSecret } from './auth/jwt-secret';
-import { MemoryRateLimiter, type RateLimiter, RedisRateLimiter } from './auth/rate-limiter';
+import { createLimits, type Limits } from './auth/limits';
+import { createRateLimits } from './auth/rate-limiter';
 import { seedUsers } from './auth/seed';
 import { DbTokenStore, RedisTokenStore, type TokenStore } from './auth/token-store';
 import { Tokens } from './auth/tokens';
@@ -36,6 +37,7 @@ export interface Services {
   redis: Redis | null;
   pubsub: PubSub;
   tokens: Tokens;
+  limits: Limits;
   auth: AuthService;
   chat: ChatService;
   presence: PresenceService;
@@ -79,7 +81,7 @@ export async function createServices(config: Config, log: Logger, roles: Roles):
   const prefix = config.REDIS_PREFIX;
   const pubsub = createPubSub(config.REDIS_URL, prefix, log);
   const tokenStore: TokenStore = redis ? new RedisTokenStore(redis, prefix) : new DbTokenStore(db);
-  const limiter: RateLimiter = redis ? new RedisRateLimiter(redis, prefix) : new MemoryRateLimiter();
+  const limits = createLimits(createRateLimits(redis, prefix), config);
   const presenceStore: PresenceStore = redis ? new RedisPresenceStore(redis, prefix) : new MemoryPresenceStore();
 
   const jwtSecret = await resolveJwtSecret(config.JWT_SECRET, config.DATA_DIR);
@@ -107,8 +109,8 @@ export async function createServices(config: Config, log: Logger, roles: Roles):
         log,
       )
     : new InProcessQueue(retry, log);
-  const jobs = new JobsService(db, queue, pubsub, limiter, bots, config, log);
-  const chat = new ChatService(db, pubsub, config.MAX_MESSAGE_CHARS, jobs);
+  const jobs = new JobsService(db, queue, pubsub, limits.chat, bots, config, log);
+  const chat = new ChatService(db, pubsub, config.MAX_MESSAGE_CHARS, jobs, limits.messages);
   const timers: NodeJS.Timeout[] = [];
   let stopCancelListener = () => {};
 
@@ -144,7 +146,8 @@ export async function createServices(config: Config, log: Logger, roles: Roles):
     redis,
     pubsub,
     tokens,
-    auth: new AuthService(db, tokens, limiter, pubsub, config),
+    limits,
+    auth: new AuthService(db, tokens, limits, pubsub, config),
     chat,
     presence,
     connections,

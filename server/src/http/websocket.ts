@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { Server } from 'node:http';
+import type { IncomingMessage, Server } from 'node:http';
 import { type GraphQLSchema, specifiedRules, validate } from 'graphql';
 import { useServer } from 'graphql-ws/use/ws';
 import { WebSocketServer } from 'ws';
@@ -22,7 +22,12 @@ type ConnectionState = {
 export const CLOSE_SESSION_ENDED = 4401;
 
 /** graphql-ws on the HTTP server's port and path; presence follows each authenticated socket. */
-export async function attachWebSocket(httpServer: Server, schema: GraphQLSchema, services: Services) {
+export async function attachWebSocket(
+  httpServer: Server,
+  schema: GraphQLSchema,
+  services: Services,
+  clientIp: (req: IncomingMessage) => string,
+) {
   const { config, tokens, presence, log } = services;
   const wss = new WebSocketServer({ server: httpServer, path: '/graphql', maxPayload: config.MAX_REQUEST_BYTES });
   const rules = [...specifiedRules, ...validationRules(config.MAX_QUERY_DEPTH)];
@@ -61,12 +66,7 @@ export async function attachWebSocket(httpServer: Server, schema: GraphQLSchema,
         return [unauthenticated('Your session has ended.')];
       },
       context: (ctx) =>
-        createContext(
-          services,
-          ctx.extra.viewer ?? null,
-          ctx.extra.request.socket.remoteAddress ?? '',
-          ctx.extra.participant ?? null,
-        ),
+        createContext(services, ctx.extra.viewer ?? null, clientIp(ctx.extra.request), ctx.extra.participant ?? null),
       onClose: async (ctx) => {
         // On shutdown, presence is left to expire: clients reconnect to another process meanwhile.
         if (ctx.extra.connId && !shuttingDown)

@@ -27,7 +27,14 @@ export class StudyResolver {
   @Mutation(() => ParticipationType, {
     description: 'Public: starts (or resumes) a participation; its token authorises the participant from then on.',
   })
-  startParticipation(@Arg('input', () => StartParticipationInput) input: StartParticipationInput, @Ctx() ctx: Context) {
+  async startParticipation(
+    @Arg('input', () => StartParticipationInput) input: StartParticipationInput,
+    @Ctx() ctx: Context,
+  ) {
+    // Limits first (per IP, then per existing study), before anything is looked up or created.
+    await ctx.services.limits.participationIp.consume(ctx.ip);
+    ctx.services.studies.study(input.studySlug);
+    await ctx.services.limits.participationStudy.consume(input.studySlug);
     return ctx.services.studies.start(input);
   }
 
