@@ -80,7 +80,7 @@ export async function createServices(config: Config, log: Logger, roles: Roles):
     );
   const prefix = config.REDIS_PREFIX;
   const pubsub = createPubSub(config.REDIS_URL, prefix, log);
-  const tokenStore: TokenStore = redis ? new RedisTokenStore(redis, prefix) : new DbTokenStore(db);
+  const tokenStore: TokenStore = redis ? new RedisTokenStore(redis, prefix, db) : new DbTokenStore(db);
   const limits = createLimits(createRateLimits(redis, prefix), config);
   const presenceStore: PresenceStore = redis ? new RedisPresenceStore(redis, prefix) : new MemoryPresenceStore();
 

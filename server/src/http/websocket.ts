@@ -9,6 +9,7 @@ import { unauthenticated } from '../errors';
 import type { Services } from '../services';
 import type { ParticipantViewer } from '../study/participant-tokens';
 import { authenticate, createContext } from './context-factory';
+import { SocketSessions } from './socket-sessions';
 import { validationRules } from './validation-rules';
 
 type ConnectionState = {
@@ -16,6 +17,8 @@ type ConnectionState = {
   viewer?: Viewer;
   participant?: ParticipantViewer;
   token?: string;
+  /** Stops watching the socket's session (socket-sessions.ts). */
+  untrack?: () => void;
 };
 
 /** Close codes the web client treats as "logged out": do not reconnect with this token. */
@@ -34,6 +37,9 @@ export async function attachWebSocket(
   // Dead peers miss a pong and are dropped, well within the presence timeout.
   const keepAlive = Math.max(1000, Math.floor((config.PRESENCE_TIMEOUT_SECONDS * 1000) / 2));
 
+  const sessions = new SocketSessions(tokens, log);
+  sessions.start(config.SESSION_CHECK_SECONDS * 1000);
+
   let shuttingDown = false;
   const disposable = useServer<Record<string, unknown>, ConnectionState>(
     {
@@ -49,7 +55,14 @@ export async function attachWebSocket(
         }
         if (!viewer) return false;
         const connId = randomUUID();
-        Object.assign(ctx.extra, { connId, viewer, token });
+        const untrack = sessions.track({
+          jti: viewer.jti,
+          userId: viewer.id,
+          role: viewer.role,
+          expiresAt: tokens.expiresAt(token) ?? 0,
+          end: (reason) => ctx.extra.socket.close(CLOSE_SESSION_ENDED, reason),
+        });
+        Object.assign(ctx.extra, { connId, viewer, token, untrack });
         await presence.connect({
           connId,
           userId: viewer.id,
@@ -61,13 +74,16 @@ export async function attachWebSocket(
       },
       onSubscribe: async (ctx) => {
         // A token revoked in another process closes this socket, but check on each operation too.
-        if (ctx.extra.participant || (await tokens.verifyHeader(ctx.extra.token))) return;
+        if (ctx.extra.participant) return;
+        const viewer = await tokens.verifyHeader(ctx.extra.token);
+        if (viewer && viewer.role === ctx.extra.viewer?.role) return;
         ctx.extra.socket.close(CLOSE_SESSION_ENDED, 'Session ended');
         return [unauthenticated('Your session has ended.')];
       },
       context: (ctx) =>
         createContext(services, ctx.extra.viewer ?? null, clientIp(ctx.extra.request), ctx.extra.participant ?? null),
       onClose: async (ctx) => {
+        ctx.extra.untrack?.();
         // On shutdown, presence is left to expire: clients reconnect to another process meanwhile.
         if (ctx.extra.connId && !shuttingDown)
           await presence
@@ -88,6 +104,7 @@ export async function attachWebSocket(
     wss,
     async close() {
       shuttingDown = true;
+      sessions.stop();
       stopListening();
       for (const client of wss.clients) client.close(1012, 'Server restarting');
       await disposable.dispose();
