@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { AuthService } from './auth/auth.service';
 import { resolveJwtSecret } from './auth/jwt-secret';
 import { createLimits, type Limits } from './auth/limits';
-import { createRateLimits } from './auth/rate-limiter';
+import { createRateLimits, type RateLimits } from './auth/rate-limiter';
 import { seedUsers } from './auth/seed';
 import { DbTokenStore, RedisTokenStore, type TokenStore } from './auth/token-store';
 import { Tokens } from './auth/tokens';
@@ -37,7 +37,10 @@ export interface Services {
   redis: Redis | null;
   pubsub: PubSub;
   tokens: Tokens;
+  /** The API's named rate limits (auth/limits.ts). */
   limits: Limits;
+  /** Makes further limits on the same engine: `rateLimits.limit({ name, points, durationSeconds }).consume(key)`. */
+  rateLimits: RateLimits;
   auth: AuthService;
   chat: ChatService;
   presence: PresenceService;
@@ -81,7 +84,8 @@ export async function createServices(config: Config, log: Logger, roles: Roles):
   const prefix = config.REDIS_PREFIX;
   const pubsub = createPubSub(config.REDIS_URL, prefix, log);
   const tokenStore: TokenStore = redis ? new RedisTokenStore(redis, prefix, db) : new DbTokenStore(db);
-  const limits = createLimits(createRateLimits(redis, prefix), config);
+  const rateLimits = createRateLimits(redis, prefix);
+  const limits = createLimits(rateLimits, config);
   const presenceStore: PresenceStore = redis ? new RedisPresenceStore(redis, prefix) : new MemoryPresenceStore();
 
   const jwtSecret = await resolveJwtSecret(config.JWT_SECRET, config.DATA_DIR);
@@ -147,6 +151,7 @@ export async function createServices(config: Config, log: Logger, roles: Roles):
     pubsub,
     tokens,
     limits,
+    rateLimits,
     auth: new AuthService(db, tokens, limits, pubsub, config),
     chat,
     presence,
