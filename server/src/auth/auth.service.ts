@@ -6,6 +6,7 @@ import { badInput, forbidden, notFound, unauthenticated } from '../errors';
 import type { User } from '../generated/prisma/client';
 import type { PubSub } from '../pubsub';
 import { parseCredentials } from './credentials';
+import { ipKey } from './ip-key';
 import type { Limits } from './limits';
 import { hashPassword, verifyPassword } from './password';
 import { REVOCATIONS_TOPIC, type Revocation } from './revocations';
@@ -32,7 +33,7 @@ export class AuthService {
   async register(input: { username: string; password: string }, ip: string): Promise<AuthResult> {
     if (!this.config.ALLOW_REGISTRATION) throw forbidden('Registration is closed on this server.');
     const { username, password } = parseCredentials(input);
-    await this.limits.registerIp.consume(ip);
+    await this.limits.registerIp.consume(ipKey(ip));
     // Names of bots that may be configured later are kept free, whatever their case.
     if (isReservedName(username)) throw badInput('That username is taken.', 'username');
     try {
@@ -51,15 +52,16 @@ export class AuthService {
    */
   async login(input: { username: string; password: string }, ip: string): Promise<AuthResult> {
     const username = input.username.trim();
-    const byUser = `${usernameKey(username)}|${ip}`;
-    await this.limits.loginIp.consume(ip);
+    const byIp = ipKey(ip);
+    const byUser = `${usernameKey(username)}|${byIp}`;
+    await this.limits.loginIp.consume(byIp);
     await this.limits.loginUser.consume(byUser);
 
     const user = validUsername(username) ? await this.db.user.findUnique({ where: { username } }) : null;
     const ok = await verifyPassword(user?.isBot ? undefined : user?.passwordHash, input.password);
     if (!user || !ok) throw unauthenticated('Wrong username or password.');
     // The limits count failures: a success gives the IP its point back and clears this user's window.
-    await Promise.all([this.limits.loginUser.reset(byUser), this.limits.loginIp.reward(ip)]);
+    await Promise.all([this.limits.loginUser.reset(byUser), this.limits.loginIp.reward(byIp)]);
     return { token: await this.tokens.issue(user), user };
   }
 

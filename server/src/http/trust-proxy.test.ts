@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
 import { after, before, describe, test } from 'node:test';
 import { gqlFrom, randomIp, wsFrom, wsRequest } from '../test/from-ip';
 import { codeOf, gql, register } from '../test/graphql-client';
@@ -26,6 +27,20 @@ for (const mode of ['redis', 'single-node'] as ServerMode[]) {
         assert.equal(codeOf(await gqlFrom(server.url, forged, LOGIN, wrong())), 'RATE_LIMITED', forged);
       // Another client behind the same proxy is not.
       assert.equal(codeOf(await gqlFrom(server.url, `${client}, ${randomIp()}`, LOGIN, wrong())), 'UNAUTHENTICATED');
+    });
+
+    test('IPv6 clients count by their /64: another address in it is the same client', async () => {
+      const [a, b] = [randomBytes(2).readUInt16BE(), randomBytes(2).readUInt16BE()];
+      const prefix = `2001:db8:${a.toString(16)}:${b.toString(16)}`;
+      const nextPrefix = `2001:db8:${a.toString(16)}:${(b ^ 1).toString(16)}`;
+      for (let i = 0; i < PER_IP; i++)
+        assert.equal(codeOf(await gqlFrom(server.url, `${prefix}::${i + 1}`, LOGIN, wrong())), 'UNAUTHENTICATED');
+      assert.equal(codeOf(await gqlFrom(server.url, `${prefix}:0:0:ffff:1234`, LOGIN, wrong())), 'RATE_LIMITED');
+      assert.equal(
+        codeOf(await gqlFrom(server.url, `${nextPrefix}::1`, LOGIN, wrong())),
+        'UNAUTHENTICATED',
+        'next /64',
+      );
     });
 
     test('WebSocket operations see the same client address as HTTP', async () => {

@@ -1,5 +1,6 @@
 import { DateTimeResolver, JSONResolver } from 'graphql-scalars';
 import { Arg, Ctx, FieldResolver, Mutation, Query, Resolver, Root } from 'type-graphql';
+import { ipKey } from '../auth/ip-key';
 import { type Context, requireParticipant } from '../context';
 import type { Participation } from '../generated/prisma/client';
 import { ParticipationType } from './participation.type';
@@ -32,7 +33,7 @@ export class StudyResolver {
     @Ctx() ctx: Context,
   ) {
     // Limits first (per IP, then per existing study), before anything is looked up or created.
-    await ctx.services.limits.participationIp.consume(ctx.ip);
+    await ctx.services.limits.participationIp.consume(ipKey(ctx.ip));
     ctx.services.studies.study(input.studySlug);
     await ctx.services.limits.participationStudy.consume(input.studySlug);
     return ctx.services.studies.start(input);
