@@ -40,6 +40,12 @@ const child = spawn(process.execPath, ['server/dist/main.js'], {
     // A stuck model call is retried well within the tests' 15 s expectations.
     MODEL_TIMEOUT_SECONDS: '4',
     BOT_HEALTH_INTERVAL_SECONDS: '5',
+    // Every browser of the tests comes from 127.0.0.1.
+    REGISTER_PER_IP_PER_HOUR: '10000',
+    MESSAGES_PER_MINUTE: '10000',
+    PARTICIPATION_STARTS_PER_IP_PER_HOUR: '10000',
+    PARTICIPATION_STARTS_PER_STUDY_PER_MINUTE: '10000',
+    LOGIN_MAX_FAILURES_PER_IP: '10000',
   },
 });
 let stopping = false;

@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { z } from 'zod';
+import { parseTrustProxy } from './http/trust-proxy';
 
 const bool = z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1');
 const int = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
@@ -27,12 +28,22 @@ const schema = z
       .regex(/^[\w.:-]+$/, 'letters, digits and . _ : - only')
       .default('parley'),
     JWT_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
-    JWT_TTL_SECONDS: int(60, 365 * 24 * 3600).default(7 * 24 * 3600),
+    JWT_TTL_SECONDS: int(1, 365 * 24 * 3600).default(7 * 24 * 3600),
     ALLOW_REGISTRATION: bool.default(true),
     SEED_DEMO_USERS: bool.optional(),
     SEED_USERS_FILE: z.string().min(1).default(path.join(repoRoot, 'prisma/seed-users.json')),
     FRONTEND_URL: z.string().url().optional(),
-    TRUST_PROXY: bool.default(false),
+    TRUST_PROXY: z
+      .string()
+      .default('false')
+      .transform((value, ctx) => {
+        const parsed = parseTrustProxy(value);
+        if (typeof parsed === 'object' && parsed !== null && 'error' in parsed) {
+          ctx.addIssue({ code: 'custom', message: parsed.error });
+          return z.NEVER;
+        }
+        return parsed;
+      }),
     GRAPHQL_INTROSPECTION: bool.default(true),
     MAX_MESSAGE_CHARS: int(1, 100_000).default(4000),
     MAX_REQUEST_BYTES: int(1024, 100 * 1024 * 1024).default(8 * 1024 * 1024),
@@ -88,6 +99,13 @@ const schema = z
     // How long a participant token outlives its participation's time (deadline + grace), so that a late
     // call is told TIMED_OUT rather than UNAUTHENTICATED; after it, every token of that participation is dead.
     PARTICIPANT_TOKEN_LINGER_SECONDS: int(0, 7 * 24 * 3600).default(900),
+    // issue 9, limits: each counted before the work it guards (Redis, or memory in single-node mode).
+    REGISTER_PER_IP_PER_HOUR: int(1, 1_000_000).default(20),
+    MESSAGES_PER_MINUTE: int(1, 100_000).default(60),
+    PARTICIPATION_STARTS_PER_IP_PER_HOUR: int(1, 1_000_000).default(30),
+    PARTICIPATION_STARTS_PER_STUDY_PER_MINUTE: int(1, 1_000_000).default(120),
+    // How often each process re-checks its open sockets' sessions (revoked, expired, user removed or role changed).
+    SESSION_CHECK_SECONDS: int(1, 3600).default(15),
   })
   .superRefine((env, ctx) => {
     if (env.REDIS_URL && !env.JWT_SECRET) {

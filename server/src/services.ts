@@ -1,7 +1,8 @@
 import { existsSync } from 'node:fs';
 import { AuthService } from './auth/auth.service';
 import { resolveJwtSecret } from './auth/jwt-secret';
-import { MemoryRateLimiter, type RateLimiter, RedisRateLimiter } from './auth/rate-limiter';
+import { createLimits, type Limits } from './auth/limits';
+import { createRateLimits, type RateLimits } from './auth/rate-limiter';
 import { seedUsers } from './auth/seed';
 import { DbTokenStore, RedisTokenStore, type TokenStore } from './auth/token-store';
 import { Tokens } from './auth/tokens';
@@ -37,6 +38,10 @@ export interface Services {
   redis: Redis | null;
   pubsub: PubSub;
   tokens: Tokens;
+  /** The API's named rate limits (auth/limits.ts). */
+  limits: Limits;
+  /** Makes further limits on the same engine: `rateLimits.limit({ name, points, durationSeconds }).consume(key)`. */
+  rateLimits: RateLimits;
   auth: AuthService;
   chat: ChatService;
   presence: PresenceService;
@@ -80,8 +85,9 @@ export async function createServices(config: Config, log: Logger, roles: Roles):
     );
   const prefix = config.REDIS_PREFIX;
   const pubsub = createPubSub(config.REDIS_URL, prefix, log);
-  const tokenStore: TokenStore = redis ? new RedisTokenStore(redis, prefix) : new DbTokenStore(db);
-  const limiter: RateLimiter = redis ? new RedisRateLimiter(redis, prefix) : new MemoryRateLimiter();
+  const tokenStore: TokenStore = redis ? new RedisTokenStore(redis, prefix, db) : new DbTokenStore(db);
+  const rateLimits = createRateLimits(redis, prefix);
+  const limits = createLimits(rateLimits, config);
   const presenceStore: PresenceStore = redis ? new RedisPresenceStore(redis, prefix) : new MemoryPresenceStore();
 
   const jwtSecret = await resolveJwtSecret(config.JWT_SECRET, config.DATA_DIR);
@@ -109,8 +115,8 @@ export async function createServices(config: Config, log: Logger, roles: Roles):
         log,
       )
     : new InProcessQueue(retry, log);
-  const jobs = new JobsService(db, queue, pubsub, limiter, bots, config, log);
-  const chat = new ChatService(db, pubsub, config.MAX_MESSAGE_CHARS, jobs);
+  const jobs = new JobsService(db, queue, pubsub, limits.chat, bots, config, log);
+  const chat = new ChatService(db, pubsub, config.MAX_MESSAGE_CHARS, jobs, limits.messages);
   const timers: NodeJS.Timeout[] = [];
   let stopCancelListener = () => {};
 
@@ -146,7 +152,9 @@ export async function createServices(config: Config, log: Logger, roles: Roles):
     redis,
     pubsub,
     tokens,
-    auth: new AuthService(db, tokens, limiter, pubsub, config),
+    limits,
+    rateLimits,
+    auth: new AuthService(db, tokens, limits, pubsub, config),
     chat,
     presence,
     connections,

@@ -20,7 +20,7 @@ export class AuthResolver {
     @Arg('password', () => String) password: string,
     @Ctx() ctx: Context,
   ) {
-    return ctx.services.auth.register({ username, password });
+    return ctx.services.auth.register({ username, password }, ctx.ip);
   }
 
   @Mutation(() => AuthPayload)

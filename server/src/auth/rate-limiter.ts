@@ -1,77 +1,80 @@
+import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes } from 'rate-limiter-flexible';
+import { AppError } from '../errors';
 import type { Redis } from '../redis';
 
-export interface Window {
-  count: number;
-  retryAfterSeconds: number;
-}
-
-/** Fixed-window counters, e.g. failed logins per username and per IP. */
-export interface RateLimiter {
-  hit(key: string, windowSeconds: number): Promise<Window>;
-  peek(key: string): Promise<Window>;
+/**
+ * One named limit: at most `points` per key in a fixed window of `durationSeconds`. `consume` counts
+ * first and answers after (atomically, in Redis or in this process), so concurrent callers can never
+ * all slip under the limit: call it before the work it guards.
+ */
+export interface RateLimit {
+  /** Uses one point of `key`; throws RATE_LIMITED (with retryAfterSeconds and reason) once they are gone. */
+  consume(key: string): Promise<void>;
+  /** Gives a point back, e.g. an attempt that turned out to be legitimate. */
+  reward(key: string): Promise<void>;
+  /** Forgets the key's window. */
   reset(key: string): Promise<void>;
 }
 
-export class RedisRateLimiter implements RateLimiter {
+export interface LimitSpec {
+  /** Stable name: part of the key, and the `reason` extension of RATE_LIMITED errors. */
+  name: string;
+  points: number;
+  durationSeconds: number;
+}
+
+/** Creates limits on the deployment's engine: Redis when there is one, else this process's memory. */
+export interface RateLimits {
+  limit(spec: LimitSpec): RateLimit;
+}
+
+type Flexible = RateLimiterMemory | RateLimiterRedis;
+
+class FlexibleLimit implements RateLimit {
   constructor(
-    private readonly redis: Redis,
-    private readonly prefix: string,
+    private readonly limiter: Flexible,
+    private readonly reason: string,
   ) {}
 
-  private key = (key: string) => `${this.prefix}:rate:${key}`;
-
-  async hit(key: string, windowSeconds: number) {
-    const results = await this.redis
-      .multi()
-      .incr(this.key(key))
-      .expire(this.key(key), windowSeconds, 'NX')
-      .ttl(this.key(key))
-      .exec();
-    return {
-      count: Number(results?.[0]?.[1] ?? 0),
-      retryAfterSeconds: Math.max(1, Number(results?.[2]?.[1] ?? windowSeconds)),
-    };
+  async consume(key: string) {
+    try {
+      await this.limiter.consume(key);
+    } catch (rejection) {
+      if (rejection instanceof RateLimiterRes) {
+        const retryAfterSeconds = Math.max(1, Math.ceil(rejection.msBeforeNext / 1000));
+        throw new AppError('RATE_LIMITED', `Too many attempts. Try again in ${retryAfterSeconds} s.`, {
+          retryAfterSeconds,
+          reason: this.reason,
+        });
+      }
+      // The store failed: refuse rather than let the request through unlimited.
+      throw new AppError('SERVICE_UNAVAILABLE', 'The server is busy. Try again shortly.');
+    }
   }
 
-  async peek(key: string) {
-    const [count, ttl] = await Promise.all([this.redis.get(this.key(key)), this.redis.ttl(this.key(key))]);
-    return { count: Number(count ?? 0), retryAfterSeconds: Math.max(1, ttl) };
+  async reward(key: string) {
+    await this.limiter.reward(key).catch(() => undefined);
   }
 
   async reset(key: string) {
-    await this.redis.del(this.key(key));
+    await this.limiter.delete(key).catch(() => undefined);
   }
 }
 
-export class MemoryRateLimiter implements RateLimiter {
-  private readonly windows = new Map<string, { count: number; endsAt: number }>();
-
-  private current(key: string) {
-    const window = this.windows.get(key);
-    if (window && window.endsAt > Date.now()) return window;
-    this.windows.delete(key);
-    return undefined;
-  }
-
-  private view(window: { count: number; endsAt: number } | undefined): Window {
-    return {
-      count: window?.count ?? 0,
-      retryAfterSeconds: Math.max(1, Math.ceil(((window?.endsAt ?? 0) - Date.now()) / 1000)),
-    };
-  }
-
-  async hit(key: string, windowSeconds: number) {
-    const window = this.current(key) ?? { count: 0, endsAt: Date.now() + windowSeconds * 1000 };
-    window.count += 1;
-    this.windows.set(key, window);
-    return this.view(window);
-  }
-
-  async peek(key: string) {
-    return this.view(this.current(key));
-  }
-
-  async reset(key: string) {
-    this.windows.delete(key);
-  }
+export function createRateLimits(redis: Redis | null, prefix: string): RateLimits {
+  const made = new Map<string, RateLimit>();
+  return {
+    limit(spec) {
+      const id = `${spec.name}:${spec.points}:${spec.durationSeconds}`;
+      const existing = made.get(id);
+      if (existing) return existing;
+      const options = { points: spec.points, duration: spec.durationSeconds };
+      const limiter = redis
+        ? new RateLimiterRedis({ ...options, storeClient: redis, keyPrefix: `${prefix}:rl:${spec.name}` })
+        : new RateLimiterMemory({ ...options, keyPrefix: spec.name });
+      const limit = new FlexibleLimit(limiter, spec.name);
+      made.set(id, limit);
+      return limit;
+    },
+  };
 }

@@ -9,6 +9,7 @@ interface Claims {
   name: string;
   role: Role;
   jti: string;
+  exp: number;
 }
 
 const roles = new Set<string>(Object.values(Role));
@@ -16,7 +17,11 @@ const roles = new Set<string>(Object.values(Role));
 function isClaims(value: unknown): value is Claims {
   const c = value as Partial<Claims> | null;
   return (
-    typeof c?.sub === 'string' && typeof c.name === 'string' && typeof c.jti === 'string' && roles.has(String(c.role))
+    typeof c?.sub === 'string' &&
+    typeof c.name === 'string' &&
+    typeof c.jti === 'string' &&
+    typeof c.exp === 'number' &&
+    roles.has(String(c.role))
   );
 }
 
@@ -40,16 +45,37 @@ export class Tokens {
     return token;
   }
 
-  /** The viewer for a token, or null when it is malformed, forged, expired or revoked. */
+  /**
+   * The viewer for a token, or null when it is malformed, forged, expired or revoked, or its user is gone.
+   * The name and role are the account's current ones, not the token's: a role change counts at once.
+   */
   async verify(token: string): Promise<Viewer | null> {
-    let claims: unknown;
+    const claims = this.claimsOf(token);
+    if (!claims) return null;
+    const user = (await this.store.holders([claims.jti])).get(claims.jti);
+    if (!user || user.id !== claims.sub) return null;
+    return { id: user.id, username: user.username, role: user.role, jti: claims.jti };
+  }
+
+  /** When a token stops working (its `exp`, in ms), or null when it is not a valid token. */
+  expiresAt(header: unknown): number | null {
+    if (typeof header !== 'string') return null;
+    const claims = this.claimsOf(header.replace(/^Bearer\s+/i, '').trim());
+    return claims ? claims.exp * 1000 : null;
+  }
+
+  /** The current user of each live token id, for re-checking many open sockets at once. */
+  holders(jtis: string[]) {
+    return this.store.holders(jtis);
+  }
+
+  private claimsOf(token: string): Claims | null {
     try {
-      claims = jwt.verify(token, this.secret, { algorithms: ['HS256'] });
+      const claims: unknown = jwt.verify(token, this.secret, { algorithms: ['HS256'] });
+      return isClaims(claims) ? claims : null;
     } catch {
       return null;
     }
-    if (!isClaims(claims) || !(await this.store.has(claims.jti))) return null;
-    return { id: claims.sub, username: claims.name, role: claims.role, jti: claims.jti };
   }
 
   /** Accepts "Bearer <token>" (or a bare token) as sent in headers and connectionParams. */

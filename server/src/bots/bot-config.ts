@@ -38,13 +38,19 @@ export type BotConfig = OpenAiBotConfig | HttpBotConfig;
 
 export class BotConfigError extends StartupError {}
 
+/** The built-in bot's name: kept free for it even while OPENAI_API_KEY is unset. */
+export const CHATGPT_BOT_NAME = 'ChatGPT';
+
+/** Names nobody may register, in any case, so that enabling a bot later never finds its name taken. */
+export const isReservedName = (username: string) => username.trim().toLowerCase() === CHATGPT_BOT_NAME.toLowerCase();
+
 /** ChatGPT when OPENAI_API_KEY is set, plus BOTS_FILE's entries; a bad file stops start-up naming the field. */
 export function loadBotConfigs(config: Config, env: NodeJS.ProcessEnv = process.env): BotConfig[] {
   const bots: BotConfig[] = [];
   if (config.OPENAI_API_KEY) {
     bots.push({
       kind: 'openai',
-      name: 'ChatGPT',
+      name: CHATGPT_BOT_NAME,
       model: config.GPT_VERSION,
       baseUrl: config.OPENAI_BASE_URL,
       apiKey: config.OPENAI_API_KEY,

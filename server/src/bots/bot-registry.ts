@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { Db } from '../db/client';
+import { StartupError } from '../errors';
 import type { Logger } from '../logger';
 import type { BotConfig } from './bot-config';
 import { checkBotHealth } from './model-call';
@@ -26,10 +27,12 @@ export class BotRegistry {
 
   async load(configs: BotConfig[]): Promise<void> {
     for (const config of configs) {
+      // username is citext: this finds `chatgpt` for the bot ChatGPT too.
       const existing = await this.db.user.findUnique({ where: { username: config.name } });
       if (existing && !existing.isBot) {
-        this.log.error({ bot: config.name }, 'a person already has this bot name: the bot is not available');
-        continue;
+        throw new StartupError(
+          `The bot ${config.name} cannot start: the user ${existing.username} already has that name (names ignore case). Rename the bot in BOTS_FILE or the user.`,
+        );
       }
       // An unusable password hash: nobody logs in as a bot.
       const user =

@@ -1,3 +1,4 @@
+import type { RateLimit } from '../auth/rate-limiter';
 import type { Viewer } from '../context';
 import { type Db, isUniqueViolation } from '../db/client';
 import { badInput, notFound } from '../errors';
@@ -22,6 +23,8 @@ export class ChatService {
     private readonly pubsub: PubSub,
     private readonly maxChars: number,
     private readonly jobs: JobsService,
+    /** MESSAGES_PER_MINUTE, per sender. */
+    private readonly messageRate: RateLimit,
   ) {}
 
   /**
@@ -43,26 +46,26 @@ export class ChatService {
       if (existing) return { message: existing, created: false };
     }
     if (toId === viewer.id) throw badInput('You cannot message yourself.', 'toUserId');
+    await this.messageRate.consume(viewer.id);
     const recipient = await this.db.user.findUnique({ where: { id: toId }, select: { isBot: true } });
     if (!recipient) throw notFound('No such user.');
-    // A message to a bot costs a model call: check the limits before anything is stored.
-    if (recipient.isBot) await this.jobs.assertWithinLimits({ kind: 'user', userId: viewer.id });
 
+    const data = { fromId: viewer.id, toId, body: input.body, clientId };
     let message: MessageDto;
     try {
-      message = toMessageDto(
-        await this.db.message.create({
-          data: { fromId: viewer.id, toId, body: input.body, clientId },
-          include: withUsers,
-        }),
-      );
+      if (recipient.isBot) {
+        // A message to a bot costs a model call: it is stored only within the limits, with its reply job.
+        ({ message } = await this.jobs.storeMessageForBot(viewer.id, toId, async (tx) =>
+          toMessageDto(await tx.message.create({ data, include: withUsers })),
+        ));
+      } else {
+        message = toMessageDto(await this.db.message.create({ data, include: withUsers }));
+      }
     } catch (error) {
       const existing = clientId && isUniqueViolation(error) ? await this.findByClientId(viewer.id, clientId) : null;
       if (existing) return { message: existing, created: false };
       throw error;
     }
-    // The reply job exists before anyone sees the message, so every copy of it can show the job.
-    if (recipient.isBot) await this.jobs.replyToMessage(viewer.id, toId, message.id).catch(() => undefined);
     await this.publish(message);
     return { message, created: true };
   }

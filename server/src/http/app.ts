@@ -10,6 +10,7 @@ import express, { type ErrorRequestHandler } from 'express';
 import type { GraphQLSchema } from 'graphql';
 import type { Context } from '../context';
 import type { Services } from '../services';
+import { clientIpOf } from './client-ip';
 import { authenticate, createContext } from './context-factory';
 import { createFormatError } from './format-error';
 import { readiness } from './readiness';
@@ -41,9 +42,10 @@ export async function startHttpServer(services: Services, schema: GraphQLSchema)
   const { config, log } = services;
   const app = express();
   app.disable('x-powered-by');
+  // false, a hop count or proxy addresses (see trust-proxy.ts); WebSockets use the same via clientIpOf.
   app.set('trust proxy', config.TRUST_PROXY);
   const server = createServer(app);
-  const ws = await attachWebSocket(server, schema, services);
+  const ws = await attachWebSocket(server, schema, services, clientIpOf(app));
 
   const apollo = new ApolloServer<Context>({
     schema,

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { Server } from 'node:http';
+import type { IncomingMessage, Server } from 'node:http';
 import { type GraphQLSchema, specifiedRules, validate } from 'graphql';
 import { useServer } from 'graphql-ws/use/ws';
 import { WebSocketServer } from 'ws';
@@ -9,6 +9,7 @@ import { unauthenticated } from '../errors';
 import type { Services } from '../services';
 import type { ParticipantViewer } from '../study/participant-tokens';
 import { authenticate, createContext } from './context-factory';
+import { SocketSessions } from './socket-sessions';
 import { validationRules } from './validation-rules';
 
 type ConnectionState = {
@@ -16,18 +17,28 @@ type ConnectionState = {
   viewer?: Viewer;
   participant?: ParticipantViewer;
   token?: string;
+  /** Stops watching the socket's session (socket-sessions.ts). */
+  untrack?: () => void;
 };
 
 /** Close codes the web client treats as "logged out": do not reconnect with this token. */
 export const CLOSE_SESSION_ENDED = 4401;
 
 /** graphql-ws on the HTTP server's port and path; presence follows each authenticated socket. */
-export async function attachWebSocket(httpServer: Server, schema: GraphQLSchema, services: Services) {
+export async function attachWebSocket(
+  httpServer: Server,
+  schema: GraphQLSchema,
+  services: Services,
+  clientIp: (req: IncomingMessage) => string,
+) {
   const { config, tokens, presence, log } = services;
   const wss = new WebSocketServer({ server: httpServer, path: '/graphql', maxPayload: config.MAX_REQUEST_BYTES });
   const rules = [...specifiedRules, ...validationRules(config.MAX_QUERY_DEPTH)];
   // Dead peers miss a pong and are dropped, well within the presence timeout.
   const keepAlive = Math.max(1000, Math.floor((config.PRESENCE_TIMEOUT_SECONDS * 1000) / 2));
+
+  const sessions = new SocketSessions(tokens, log);
+  sessions.start(config.SESSION_CHECK_SECONDS * 1000);
 
   let shuttingDown = false;
   const disposable = useServer<Record<string, unknown>, ConnectionState>(
@@ -44,7 +55,14 @@ export async function attachWebSocket(httpServer: Server, schema: GraphQLSchema,
         }
         if (!viewer) return false;
         const connId = randomUUID();
-        Object.assign(ctx.extra, { connId, viewer, token });
+        const untrack = sessions.track({
+          jti: viewer.jti,
+          userId: viewer.id,
+          role: viewer.role,
+          expiresAt: tokens.expiresAt(token) ?? 0,
+          end: (reason) => ctx.extra.socket.close(CLOSE_SESSION_ENDED, reason),
+        });
+        Object.assign(ctx.extra, { connId, viewer, token, untrack });
         await presence.connect({
           connId,
           userId: viewer.id,
@@ -56,18 +74,16 @@ export async function attachWebSocket(httpServer: Server, schema: GraphQLSchema,
       },
       onSubscribe: async (ctx) => {
         // A token revoked in another process closes this socket, but check on each operation too.
-        if (ctx.extra.participant || (await tokens.verifyHeader(ctx.extra.token))) return;
+        if (ctx.extra.participant) return;
+        const viewer = await tokens.verifyHeader(ctx.extra.token);
+        if (viewer && viewer.role === ctx.extra.viewer?.role) return;
         ctx.extra.socket.close(CLOSE_SESSION_ENDED, 'Session ended');
         return [unauthenticated('Your session has ended.')];
       },
       context: (ctx) =>
-        createContext(
-          services,
-          ctx.extra.viewer ?? null,
-          ctx.extra.request.socket.remoteAddress ?? '',
-          ctx.extra.participant ?? null,
-        ),
+        createContext(services, ctx.extra.viewer ?? null, clientIp(ctx.extra.request), ctx.extra.participant ?? null),
       onClose: async (ctx) => {
+        ctx.extra.untrack?.();
         // On shutdown, presence is left to expire: clients reconnect to another process meanwhile.
         if (ctx.extra.connId && !shuttingDown)
           await presence
@@ -88,6 +104,7 @@ export async function attachWebSocket(httpServer: Server, schema: GraphQLSchema,
     wss,
     async close() {
       shuttingDown = true;
+      sessions.stop();
       stopListening();
       for (const client of wss.clients) client.close(1012, 'Server restarting');
       await disposable.dispose();

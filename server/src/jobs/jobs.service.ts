@@ -1,15 +1,16 @@
 import { randomUUID } from 'node:crypto';
-import type { RateLimiter } from '../auth/rate-limiter';
+import type { RateLimit } from '../auth/rate-limiter';
 import type { BotRegistry } from '../bots/bot-registry';
 import type { Config } from '../config';
 import type { Db } from '../db/client';
-import { AppError, badInput, forbidden, notFound, rateLimited } from '../errors';
+import { AppError, badInput, forbidden, notFound } from '../errors';
 import type { ChatJob, Prisma } from '../generated/prisma/client';
 import { parseId } from '../ids';
 import type { Logger } from '../logger';
 import type { PubSub } from '../pubsub';
 import type { JobQueue } from '../queue';
 import { settleTokens } from '../study/token-budget';
+import { allowedModel } from './allowed-models';
 import { parseTurns, type StoredTurn } from './chat-input';
 import { type ChatJobDto, isFinished, toJobDto } from './chat-job.dto';
 import { type JobOwner, ownerKey, ownerWhere, owns } from './job-owner';
@@ -33,7 +34,8 @@ export class JobsService {
     private readonly db: Db,
     private readonly queue: JobQueue,
     private readonly pubsub: PubSub,
-    private readonly limiter: RateLimiter,
+    /** CHAT_RATE_PER_MINUTE, per owner. */
+    private readonly chatRate: RateLimit,
     private readonly bots: BotRegistry,
     private readonly config: Config,
     private readonly log: Logger,
@@ -42,9 +44,9 @@ export class JobsService {
   /** Queues a stateless model call of a user (participants go through ParticipantChatService). */
   async submitChat(owner: JobOwner, input: SubmitChatInput): Promise<ChatJobDto> {
     const model = input.model?.trim() || this.config.GPT_VERSION;
-    const allowed = this.config.ALLOWED_MODELS;
-    if (allowed?.length && !allowed.includes(model)) {
-      throw badInput(`model must be one of ${allowed.join(', ')}.`, 'model');
+    const refusal = allowedModel(this.config, model);
+    if (refusal) {
+      throw badInput(refusal, 'model');
     }
     if (model.length > 100) throw badInput('model is too long.', 'model');
     const maxTokens = input.maxTokens ?? this.config.GPT_TOKEN_LIMIT;
@@ -63,15 +65,27 @@ export class JobsService {
     return this.create(owner, { model, input: stored as unknown as Prisma.InputJsonValue });
   }
 
-  /** Queues a bot's reply to a message the user just sent it (limits were checked before storing it). */
-  async replyToMessage(userId: string, botUserId: string, messageId: string): Promise<ChatJobDto> {
+  /**
+   * Stores a user's message to a bot (`storeMessage`) together with the bot's reply job, within the user's
+   * model-call limits, then queues the job. The job exists before anyone sees the message.
+   */
+  async storeMessageForBot<M extends { id: string }>(
+    userId: string,
+    botUserId: string,
+    storeMessage: (tx: Prisma.TransactionClient) => Promise<M>,
+  ): Promise<{ message: M; job: ChatJobDto }> {
     const bot = this.bots.get(botUserId);
     const model = bot?.kind === 'openai' ? bot.model : (bot?.name ?? 'unconfigured');
-    return this.create(
-      { kind: 'user', userId },
-      { model, botId: botUserId, triggerMessageId: messageId, input: {} },
-      true,
-    );
+    const owner: JobOwner = { kind: 'user', userId };
+    const { message, job } = await this.admit(owner, async (tx) => {
+      const message = await storeMessage(tx);
+      const job = await tx.chatJob.create({
+        data: { model, botId: botUserId, triggerMessageId: message.id, input: {}, ...this.rowOf(owner) },
+      });
+      return { message, job };
+    });
+    // A queue failure marks the job FAILED (shown with the message); the message itself stands.
+    return { message, job: await this.enqueue(job).catch(() => toJobDto({ ...job, state: 'FAILED' })) };
   }
 
   async status(owner: JobOwner, jobId: string): Promise<ChatJobDto> {
@@ -154,20 +168,39 @@ export class JobsService {
     return job;
   }
 
-  /** Per-user limits on model calls: CHAT_RATE_PER_MINUTE, and CHAT_MAX_CONCURRENT unfinished jobs. */
-  async assertWithinLimits(owner: JobOwner): Promise<void> {
-    const open = await this.db.chatJob.count({ where: { ...ownerWhere(owner), state: { in: ['QUEUED', 'ACTIVE'] } } });
+  /**
+   * Runs `insert` (which creates the job row) only while the owner is within CHAT_MAX_CONCURRENT unfinished
+   * jobs and CHAT_RATE_PER_MINUTE. A per-owner advisory lock held by the same transaction makes the count
+   * and the insert atomic: concurrent calls of one owner queue on the lock and each sees the rows before it.
+   * A call refused for concurrency does not use up the rate.
+   */
+  private admit<T>(owner: JobOwner, insert: (tx: Prisma.TransactionClient) => Promise<T>): Promise<T> {
+    return this.db.$transaction(
+      async (tx) => {
+        await this.admitIn(tx, owner);
+        return insert(tx);
+      },
+      // Many calls of one owner wait their turn on the lock; each holds it for a few milliseconds.
+      { maxWait: 10_000, timeout: 15_000 },
+    );
+  }
+
+  /** The admission check inside the caller's transaction, which then inserts the job row before it commits. */
+  async admitIn(tx: Prisma.TransactionClient, owner: JobOwner): Promise<void> {
+    await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtextextended(${`chat:${ownerKey(owner)}`}, 0))`;
+    const open = await tx.chatJob.count({ where: { ...ownerWhere(owner), state: { in: ['QUEUED', 'ACTIVE'] } } });
     if (open >= this.config.CHAT_MAX_CONCURRENT) {
       throw new AppError(
         'RATE_LIMITED',
         `Wait for your earlier replies to finish (at most ${this.config.CHAT_MAX_CONCURRENT} at once).`,
-        {
-          retryAfterSeconds: 5,
-        },
+        { retryAfterSeconds: 5, reason: 'chat-concurrency' },
       );
     }
-    const window = await this.limiter.hit(`chat:${ownerKey(owner)}`, 60);
-    if (window.count > this.config.CHAT_RATE_PER_MINUTE) throw rateLimited(window.retryAfterSeconds);
+    await this.chatRate.consume(ownerKey(owner));
+  }
+
+  private rowOf(owner: JobOwner) {
+    return { ...ownerWhere(owner), requestId: randomUUID() };
   }
 
   private async create(
@@ -179,16 +212,13 @@ export class JobsService {
       triggerMessageId?: string | null;
       taskId?: string | null;
     },
-    limitsChecked = false,
   ): Promise<ChatJobDto> {
-    if (!limitsChecked) await this.assertWithinLimits(owner);
-    const job = await this.db.chatJob.create({ data: { ...data, ...ownerWhere(owner), requestId: randomUUID() } });
-    await this.enqueue(job);
-    return toJobDto(job);
+    const job = await this.admit(owner, (tx) => tx.chatJob.create({ data: { ...data, ...this.rowOf(owner) } }));
+    return this.enqueue(job);
   }
 
   /** Queues a job whose row is written; should the queue be down, the job fails (QUEUE_UNAVAILABLE) and this throws. */
-  async enqueue(job: ChatJob): Promise<void> {
+  async enqueue(job: ChatJob): Promise<ChatJobDto> {
     try {
       await this.queue.enqueue(job.id);
     } catch (error) {
@@ -204,5 +234,6 @@ export class JobsService {
       });
       throw error;
     }
+    return toJobDto(job);
   }
 }

@@ -59,7 +59,6 @@ export class ParticipantChatService {
     });
     const taskId = input.taskId;
     if (!taskId) throw badInput('taskId is required for a participant.', 'taskId');
-    await this.jobs.assertWithinLimits({ kind: 'participant', participationId: viewer.participationId });
     const job = await this.db
       .$transaction(
         async (tx) => {
@@ -126,6 +125,8 @@ export class ParticipantChatService {
     const { task } = settings;
     const used = await tx.studyTurn.count({ where: { participationId: p.id, taskId: task.id, role: 'user' } });
     if (used >= task.turnLimit) throw refuse(`This task allows ${task.turnLimit} messages.`, 'TURN_LIMIT');
+    // CHAT_MAX_CONCURRENT and CHAT_RATE_PER_MINUTE, counted in this transaction like a user's calls.
+    await this.jobs.admitIn(tx, { kind: 'participant', participationId: p.id });
     const jobId = randomUUID();
     const before = await promptSoFar(tx, p.id, task.id);
     const prompt = estimatePromptTokens({

@@ -1,5 +1,6 @@
 import { DateTimeResolver, JSONResolver } from 'graphql-scalars';
 import { Arg, Ctx, FieldResolver, Mutation, Query, Resolver, Root } from 'type-graphql';
+import { ipKey } from '../auth/ip-key';
 import { type Context, requireParticipant } from '../context';
 import type { Participation } from '../generated/prisma/client';
 import { ParticipationType } from './participation.type';
@@ -29,7 +30,14 @@ export class StudyResolver {
     description:
       'Public: opens (or resumes) a participation; its token authorises the participant from then on. Resuming needs the resume secret of the browser that opened it (FORBIDDEN, reason STARTED_ELSEWHERE, otherwise), unless the study allows other devices.',
   })
-  startParticipation(@Arg('input', () => StartParticipationInput) input: StartParticipationInput, @Ctx() ctx: Context) {
+  async startParticipation(
+    @Arg('input', () => StartParticipationInput) input: StartParticipationInput,
+    @Ctx() ctx: Context,
+  ) {
+    // Limits first (per IP, then per existing study), before anything is looked up or created.
+    await ctx.services.limits.participationIp.consume(ipKey(ctx.ip));
+    ctx.services.studies.study(input.studySlug);
+    await ctx.services.limits.participationStudy.consume(input.studySlug);
     return ctx.services.studies.start(input);
   }
 

@@ -30,6 +30,11 @@ export function testEnv(mode: ServerMode = 'redis', overrides: Record<string, st
     JWT_SECRET: TEST_JWT_SECRET,
     PRESENCE_TIMEOUT_SECONDS: '3',
     LOGIN_MAX_FAILURES_PER_IP: '1000',
+    // Every test client comes from 127.0.0.1: limit tests set their own low values.
+    REGISTER_PER_IP_PER_HOUR: '100000',
+    MESSAGES_PER_MINUTE: '100000',
+    PARTICIPATION_STARTS_PER_IP_PER_HOUR: '100000',
+    PARTICIPATION_STARTS_PER_STUDY_PER_MINUTE: '100000',
     ...(mode === 'redis'
       ? {
           REDIS_URL: process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379',

@@ -1,0 +1,120 @@
+import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import path from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import { promisify } from 'node:util';
+import jwt from 'jsonwebtoken';
+import { Client } from 'pg';
+import { codeOf, connect, gql, register } from '../test/graphql-client';
+import { type ServerMode, type ServerProcess, startServer, testEnv, uniqueName } from '../test/server-process';
+
+const ME = '{ me { id role } }';
+const ONLINE = '{ onlineUsers { user { id } } }';
+const LOGIN = 'mutation($u: String!, $p: String!) { login(username: $u, password: $p) { token user { role } } }';
+const grantCli = path.resolve(__dirname, 'grant-cli.js');
+
+async function sql(query: string, params: unknown[]) {
+  const db = new Client({ connectionString: process.env.TEST_DATABASE_URL });
+  await db.connect();
+  try {
+    await db.query(query, params);
+  } finally {
+    await db.end();
+  }
+}
+
+/** Resolves with the close code, or rejects if the socket is still open after `ms`. */
+function closedWithin(closed: Promise<number>, ms: number): Promise<number> {
+  return Promise.race([
+    closed,
+    new Promise<number>((_, reject) => setTimeout(() => reject(new Error(`socket still open after ${ms} ms`)), ms)),
+  ]);
+}
+
+for (const mode of ['redis', 'single-node'] as ServerMode[]) {
+  describe(`sessions follow the account (${mode})`, () => {
+    let server: ServerProcess;
+    const env = testEnv(mode, { SESSION_CHECK_SECONDS: '1' });
+    before(async () => {
+      server = await startServer(env);
+    });
+    after(() => server.stop());
+
+    const grant = (username: string, role: string) =>
+      promisify(execFile)(process.execPath, [grantCli, username, role], { env: { ...process.env, ...env } });
+
+    test('user:grant ends the sessions at once: the old token fails, its socket closes, a new login has the role', async () => {
+      const name = uniqueName('promoted');
+      const { token } = await register(server.url, name);
+      assert.equal(codeOf(await gql(server.url, ONLINE, {}, token)), 'FORBIDDEN');
+      const socket = connect(server.wsUrl, token);
+      // With Redis, a second process that never re-checks its sockets: only the published revocation closes it.
+      const other = mode === 'redis' ? await startServer(testEnv(mode, { SESSION_CHECK_SECONDS: '3600' })) : null;
+      try {
+        const elsewhere = other ? connect(other.wsUrl, token) : null;
+        await Promise.all([socket.connected, elsewhere?.connected]);
+
+        const { stdout } = await grant(name.toUpperCase(), 'admin');
+        assert.match(stdout, new RegExp(`${name} is now ADMIN; 1 session\\(s\\) ended`));
+        assert.equal(await closedWithin(socket.closed, 5000), 4401);
+        if (elsewhere) assert.equal(await closedWithin(elsewhere.closed, 5000), 4401);
+      } finally {
+        await other?.stop();
+      }
+      assert.equal(codeOf(await gql(server.url, ME, {}, token)), 'UNAUTHENTICATED');
+      const admin = await gql(server.url, LOGIN, { u: name, p: 'correct-horse' });
+      assert.equal(admin.data?.login.user.role, 'ADMIN');
+      const adminToken = admin.data?.login.token as string;
+      assert.ok((await gql(server.url, ONLINE, {}, adminToken)).data?.onlineUsers);
+
+      // Demoted: the admin token stops working on the next request.
+      await grant(name, 'user');
+      assert.equal(codeOf(await gql(server.url, ONLINE, {}, adminToken)), 'UNAUTHENTICATED');
+      const user = await gql(server.url, LOGIN, { u: name, p: 'correct-horse' });
+      assert.equal(user.data?.login.user.role, 'USER');
+      assert.equal(codeOf(await gql(server.url, ONLINE, {}, user.data?.login.token)), 'FORBIDDEN');
+    });
+
+    test('a role changed in the database counts on the next request, and closes the socket', async () => {
+      const { token, user } = await register(server.url, uniqueName('sqlrole'));
+      const socket = connect(server.wsUrl, token);
+      await socket.connected;
+      await sql(`UPDATE "User" SET role = 'ADMIN' WHERE id = $1`, [user.id]);
+      assert.equal((await gql(server.url, ME, {}, token)).data?.me.role, 'ADMIN');
+      assert.ok((await gql(server.url, ONLINE, {}, token)).data?.onlineUsers);
+      assert.equal(await closedWithin(socket.closed, 5000), 4401, 'the socket was opened with another role');
+      await sql(`UPDATE "User" SET role = 'USER' WHERE id = $1`, [user.id]);
+      assert.equal(codeOf(await gql(server.url, ONLINE, {}, token)), 'FORBIDDEN');
+    });
+
+    test('a removed user is UNAUTHENTICATED on the next request and their socket closes', async () => {
+      const { token, user } = await register(server.url, uniqueName('removed'));
+      const socket = connect(server.wsUrl, token);
+      await socket.connected;
+      await sql('DELETE FROM "User" WHERE id = $1', [user.id]);
+      assert.equal(codeOf(await gql(server.url, ME, {}, token)), 'UNAUTHENTICATED');
+      assert.equal(await closedWithin(socket.closed, 5000), 4401);
+    });
+  });
+
+  describe(`a socket whose token expires (${mode})`, () => {
+    let server: ServerProcess;
+    before(async () => {
+      // A long check interval: the expiry timer alone must close the socket.
+      server = await startServer(testEnv(mode, { JWT_TTL_SECONDS: '3', SESSION_CHECK_SECONDS: '3600' }));
+    });
+    after(() => server.stop());
+
+    test('is closed with 4401 at its expiry, not before', async () => {
+      const { token } = await register(server.url, uniqueName('expiring'));
+      const expiresAt = (jwt.decode(token) as { exp: number }).exp * 1000;
+      const socket = connect(server.wsUrl, token);
+      await socket.connected;
+      const code = await closedWithin(socket.closed, expiresAt - Date.now() + 2000);
+      const closedAt = Date.now();
+      assert.equal(code, 4401);
+      assert.ok(closedAt >= expiresAt - 50, `closed ${expiresAt - closedAt} ms before the expiry`);
+      assert.equal(codeOf(await gql(server.url, ME, {}, token)), 'UNAUTHENTICATED');
+    });
+  });
+}
