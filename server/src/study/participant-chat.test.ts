@@ -218,7 +218,7 @@ describe('participant chat rules', () => {
     assert.equal((await gql(server.url, next, { task: 'second' }, p.token)).data?.saveTaskAnswers.currentTask, 2);
     await expectRefused(await ask('plain'), 'FORBIDDEN', 'NO_CHAT');
     await gql(server.url, 'mutation { withdrawParticipation { status } }', {}, p.token);
-    await expectRefused(await ask('plain'), 'FORBIDDEN', 'FINISHED');
+    await expectRefused(await ask('plain'), 'FORBIDDEN', 'WITHDRAWN');
 
     const reached = fake.requests.filter((r) => JSON.stringify(r.messages).includes(marker));
     assert.equal(reached.length, 1, 'only the message in the current task reached the model');
