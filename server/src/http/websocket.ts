@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Server } from 'node:http';
-import { type GraphQLSchema, specifiedRules, validate } from 'graphql';
+import type { GraphQLSchema, ValidationRule } from 'graphql';
 import { useServer } from 'graphql-ws/use/ws';
 import { WebSocketServer } from 'ws';
 import { REVOCATIONS_TOPIC, type Revocation } from '../auth/revocations';
@@ -9,7 +9,9 @@ import { unauthenticated } from '../errors';
 import type { Services } from '../services';
 import type { ParticipantViewer } from '../study/participant-tokens';
 import { authenticate, createContext } from './context-factory';
-import { validationRules } from './validation-rules';
+import { createFormatError } from './format-error';
+import { wsErrorFormatter } from './ws-errors';
+import { prepareWsOperation } from './ws-operation';
 
 type ConnectionState = {
   connId?: string;
@@ -22,10 +24,16 @@ type ConnectionState = {
 export const CLOSE_SESSION_ENDED = 4401;
 
 /** graphql-ws on the HTTP server's port and path; presence follows each authenticated socket. */
-export async function attachWebSocket(httpServer: Server, schema: GraphQLSchema, services: Services) {
+export async function attachWebSocket(
+  httpServer: Server,
+  schema: GraphQLSchema,
+  services: Services,
+  rules: readonly ValidationRule[],
+) {
   const { config, tokens, presence, log } = services;
   const wss = new WebSocketServer({ server: httpServer, path: '/graphql', maxPayload: config.MAX_REQUEST_BYTES });
-  const rules = [...specifiedRules, ...validationRules(config.MAX_QUERY_DEPTH)];
+  // Errors leave a socket exactly as they leave an HTTP response: coded, formatted, masked.
+  const format = wsErrorFormatter(createFormatError(log));
   // Dead peers miss a pong and are dropped, well within the presence timeout.
   const keepAlive = Math.max(1000, Math.floor((config.PRESENCE_TIMEOUT_SECONDS * 1000) / 2));
 
@@ -33,7 +41,6 @@ export async function attachWebSocket(httpServer: Server, schema: GraphQLSchema,
   const disposable = useServer<Record<string, unknown>, ConnectionState>(
     {
       schema,
-      validate: (s, document) => validate(s, document, rules),
       onConnect: async (ctx) => {
         const token = ctx.connectionParams?.authorization;
         const { viewer, participant } = await authenticate(services, token);
@@ -54,12 +61,17 @@ export async function attachWebSocket(httpServer: Server, schema: GraphQLSchema,
         });
         return true;
       },
-      onSubscribe: async (ctx) => {
+      onSubscribe: async (ctx, _id, payload) => {
         // A token revoked in another process closes this socket, but check on each operation too.
-        if (ctx.extra.participant || (await tokens.verifyHeader(ctx.extra.token))) return;
-        ctx.extra.socket.close(CLOSE_SESSION_ENDED, 'Session ended');
-        return [unauthenticated('Your session has ended.')];
+        if (!ctx.extra.participant && !(await tokens.verifyHeader(ctx.extra.token))) {
+          ctx.extra.socket.close(CLOSE_SESSION_ENDED, 'Session ended');
+          return [unauthenticated('Your session has ended.')];
+        }
+        const prepared = prepareWsOperation(schema, payload, { maxTokens: config.GRAPHQL_MAX_TOKENS, rules });
+        return 'errors' in prepared ? prepared.errors : prepared.args;
       },
+      onNext: (_ctx, _id, _payload, _args, result) => format.result(result),
+      onError: (_ctx, _id, _payload, errors) => format.all(errors),
       context: (ctx) =>
         createContext(
           services,
