@@ -83,7 +83,7 @@ const schema = z
     GRAPHQL_MAX_ALIASES: int(0, 100_000).default(20),
     GRAPHQL_MAX_DIRECTIVES: int(0, 100_000).default(30),
     GRAPHQL_MAX_TOKENS: int(100, 10_000_000).default(3000),
-    GRAPHQL_MAX_COST: int(1, 100_000_000).default(1000),
+    GRAPHQL_MAX_COST: int(1, 100_000_000).default(5000),
     STUDY_FRAME_ANCESTORS: z
       .string()
       .transform((v) => v.split(/[\s,]+/).filter(Boolean))
