@@ -4,6 +4,7 @@ import { getIntrospectionQuery } from 'graphql';
 import { Client } from 'pg';
 import { codeOf, connect, gql, register, subscribe } from '../test/graphql-client';
 import { type ServerMode, type ServerProcess, startServer, testEnv, uniqueName } from '../test/server-process';
+import { waitFor } from '../test/wait-for';
 import { aliased, deepIntrospection, fanOutDocument, fragmentCycle, missingFragment } from './armour-documents';
 
 const reasonOf = (res: { errors?: { extensions?: Record<string, unknown> }[] }) => res.errors?.[0]?.extensions?.reason;
@@ -216,14 +217,3 @@ describe('query armour: each limit alone (redis)', () => {
     socket.client.dispose();
   });
 });
-
-/** Polls until `read` returns something, for at most `ms`. */
-export async function waitFor<T>(read: () => T | undefined, ms = 5000): Promise<T> {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const value = read();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`nothing within ${ms} ms`);
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
-}

@@ -16,7 +16,9 @@ export function wsErrorFormatter(formatError: FormatError) {
           });
     const { http: _http, ...extensions } = graphqlError.extensions ?? {};
     const json = graphqlError.toJSON();
-    return formatError({ ...json, extensions: { ...extensions, code: extensions.code ?? fallbackCode } }, graphqlError);
+    // graphql-ws wraps what a subscription's source throws without a path: hand over the original.
+    const original = graphqlError.originalError instanceof GraphQLError ? graphqlError.originalError : graphqlError;
+    return formatError({ ...json, extensions: { ...extensions, code: extensions.code ?? fallbackCode } }, original);
   };
   return {
     one,
