@@ -55,6 +55,8 @@ export async function startHttpServer(services: Services, schema: GraphQLSchema)
     schema,
     introspection: config.GRAPHQL_INTROSPECTION,
     csrfPrevention: true,
+    // main.ts stops everything in order on SIGTERM; Apollo's own handler (on outside NODE_ENV=test) raced it.
+    stopOnTerminationSignals: false,
     includeStacktraceInErrorResponses: false,
     validationRules: rules,
     parseOptions: { maxTokens: config.GRAPHQL_MAX_TOKENS },
@@ -96,7 +98,7 @@ export async function startHttpServer(services: Services, schema: GraphQLSchema)
   );
   // No source maps in production, whatever the build left in web/dist.
   if (config.NODE_ENV === 'production')
-    app.use((req, res, next) => (req.path.endsWith('.map') ? notFoundJson(req, res, next) : next()));
+    app.use((req, res, next) => (/\.map$/i.test(req.path) ? notFoundJson(req, res, next) : next()));
   app.use(express.static(webDist, { index: false, maxAge: '1h' }));
   app.get('/{*path}', (req, res, next) => {
     const index = path.join(webDist, 'index.html');
