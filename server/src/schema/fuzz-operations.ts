@@ -56,6 +56,8 @@ interface Builder {
   r: Random;
   known: Known;
   inline: boolean;
+  /** Values of the wrong type too (an operation in seven or so). */
+  mistakes: boolean;
   definitions: string[];
   variables: Record<string, unknown>;
 }
@@ -63,8 +65,8 @@ interface Builder {
 function argumentsOf(args: readonly GraphQLArgument[], b: Builder): string {
   const parts: string[] = [];
   for (const arg of args) {
-    if (b.r.next() < 0.08) continue; // sometimes missing, required or not
-    const value = inputValue(arg.type, b.r, b.known);
+    if (b.mistakes && b.r.next() < 0.2) continue; // missing, required or not
+    const value = inputValue(arg.type, b.r, b.known, b.mistakes);
     if (value === undefined) continue;
     if (b.inline) {
       parts.push(`${arg.name}: ${literal(value, arg.type)}`);
@@ -99,7 +101,7 @@ export function buildOperation(
   r: Random,
   known: Known,
 ): FuzzOperation {
-  const b: Builder = { r, known, inline: r.next() < 0.2, definitions: [], variables: {} };
+  const b: Builder = { r, known, inline: r.next() < 0.2, mistakes: r.next() < 0.15, definitions: [], variables: {} };
   const args = argumentsOf(field.args, b);
   const inner = selection(field.type, 3, b);
   const head = b.definitions.length ? `${kind} Fuzz(${b.definitions.join(', ')})` : kind;

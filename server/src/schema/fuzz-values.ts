@@ -35,9 +35,14 @@ export interface Known {
 
 const MB = 1024 * 1024;
 
+/** Text Postgres cannot store or that no client should send: NUL, unpaired surrogates, control characters. */
+const hostile = ['a\u0000b', '\u0000', '\ud800', 'lone \udc00 low', 'bell\u0007 esc\u001b del\u007f c1\u0085'];
+
 export function boundaryString(r: Random, known: Known, nested = false): string {
   // Nested strings stay small: a list of 500 items of 1 MB each is not a request anyone can send.
   const huge = (length: number) => (nested ? 'h'.repeat(300) : 'y'.repeat(length));
+  // Often a real slug, task id, role or model with hostile text around it, so that it gets past the first checks.
+  if (r.next() < 0.35) return r.pick([r.pick(hostile), `${boundaryPlain(r, known)}${r.pick(hostile)}`]);
   return r.pick<() => string>([
     () => '',
     () => ' ',
@@ -45,10 +50,6 @@ export function boundaryString(r: Random, known: Known, nested = false): string 
     () => 'x'.repeat(r.pick([255, 256, 4001])),
     () => huge(65_537),
     () => huge(MB), // the 1 MB field
-    () => 'a\u0000b',
-    () => '\ud800',
-    () => 'lone \udc00 low',
-    () => 'bell\u0007 esc\u001b del\u007f c1\u0085',
     () => 'tab\t newline\n cr\r',
     () => '😀 ü 中文 \u200b\u202e',
     () => '\'; DROP TABLE "User"; --',
@@ -59,15 +60,29 @@ export function boundaryString(r: Random, known: Known, nested = false): string 
     () => 'null',
     () => r.hex(24),
     () => `P${r.hex(23)}`,
-    () => r.pick(known.slugs),
-    () => r.pick(known.taskIds),
-    () => r.pick(['user', 'assistant', 'system', 'tool', 'USER']),
-    () => r.pick(['test-model', 'gpt-4o', 'x'.repeat(300)]),
+    () => boundaryPlain(r, known),
+    () => boundaryPlain(r, known),
     () => `data:image/png;base64,${Buffer.from('not a png').toString('base64')}`,
   ])();
 }
 
+/** A value the server knows: a slug, a task id, a role, a model, a seeded user name. */
+function boundaryPlain(r: Random, known: Known): string {
+  return r.pick([
+    ...known.slugs,
+    ...known.taskIds,
+    'user',
+    'assistant',
+    'system',
+    'test-model',
+    'alice',
+    'ALICE',
+    'chatgpt',
+  ]);
+}
+
 export function boundaryId(r: Random, known: Known): string | number {
+  if (r.next() < 0.5) return r.pick(known.ids);
   return r.pick<() => string | number>([
     () => r.uuid(),
     () => r.uuid().toUpperCase(),
@@ -79,17 +94,17 @@ export function boundaryId(r: Random, known: Known): string | number {
     () => `${r.uuid()}\u0000`,
     () => `${r.uuid()}' OR '1'='1`,
     () => 'z'.repeat(10_000),
-    () => r.pick(known.ids),
-    () => r.pick(known.ids),
   ])();
 }
 
-export function boundaryInt(r: Random): unknown {
-  return r.pick([0, 1, -1, 2, 50, 200, 201, 2_147_483_647, -2_147_483_648, 2_147_483_648, 1.5, '7', 1e308]);
+export function boundaryInt(r: Random, mistakes: boolean): unknown {
+  if (mistakes && r.next() < 0.5) return r.pick([2_147_483_648, 1.5, '7', 1e308]);
+  return r.pick([0, 1, -1, 2, 50, 200, 201, 2_147_483_647, -2_147_483_648]);
 }
 
-export function boundaryFloat(r: Random): unknown {
-  return r.pick([0, -0.5, 0.1, 1e308, -1e308, 5e-324, 42, '3.14', 1.7976931348623157e308]);
+export function boundaryFloat(r: Random, mistakes: boolean): unknown {
+  if (mistakes && r.next() < 0.5) return '3.14';
+  return r.pick([0, -0.5, 0.1, 1e308, -1e308, 5e-324, 42, 1.7976931348623157e308]);
 }
 
 export function deepJson(depth: number): unknown {
@@ -117,31 +132,34 @@ export function boundaryJson(r: Random, known: Known, nested = false): unknown {
   ])();
 }
 
-/** A value for an input type: mostly well-formed, with boundary values in every leaf and some plain mistakes. */
-export function inputValue(type: GraphQLInputType, r: Random, known: Known, depth = 0): unknown {
-  const roll = r.next();
-  if (roll < 0.03) return null; // also for non-null types: the client's mistake
-  if (roll < 0.05 && depth > 0) return undefined;
+/**
+ * A value for an input type with boundary values in every leaf. With `mistakes`, also values of the wrong
+ * type (nulls, strings for numbers, unknown fields, 60 invalid list items), which never get past the edge.
+ */
+export function inputValue(type: GraphQLInputType, r: Random, known: Known, mistakes: boolean, depth = 0): unknown {
+  if (mistakes && r.next() < 0.1) return null;
+  if (!isNonNullType(type) && r.next() < 0.05) return depth > 0 ? undefined : null;
   const inner = getNullableType(type) as GraphQLInputType;
   if (isListType(inner)) {
     const item = inner.ofType as GraphQLInputType;
-    const shape = r.int(5);
+    const shape = r.int(4);
+    if (mistakes && r.next() < 0.3) return Array.from({ length: 60 }, () => ({ invalid: true })); // > 50 invalid items
     if (shape === 0) return [];
-    if (shape === 1) return Array.from({ length: 60 }, () => ({ invalid: true })); // > 50 invalid items
-    if (shape === 2) return Array.from({ length: r.pick([60, 500]) }, () => inputValue(item, r, known, depth + 1));
-    return Array.from({ length: 1 + r.int(3) }, () => inputValue(item, r, known, depth + 1));
+    if (shape === 1)
+      return Array.from({ length: r.pick([60, 500]) }, () => inputValue(item, r, known, mistakes, depth + 1));
+    return Array.from({ length: 1 + r.int(3) }, () => inputValue(item, r, known, mistakes, depth + 1));
   }
   if (isInputObjectType(inner)) {
     const value: Record<string, unknown> = {};
     for (const field of Object.values(inner.getFields())) {
       if (!isNonNullType(field.type) && r.next() < 0.3) continue;
-      const v = inputValue(field.type, r, known, depth + 1);
+      const v = inputValue(field.type, r, known, mistakes, depth + 1);
       if (v !== undefined) value[field.name] = v;
     }
-    if (r.next() < 0.05) value.unknownField = 'surprise';
+    if (mistakes && r.next() < 0.2) value.unknownField = 'surprise';
     return value;
   }
-  if (isEnumType(inner)) return r.next() < 0.85 ? r.pick(inner.getValues()).value : 'NOT_A_VALUE';
+  if (isEnumType(inner)) return mistakes && r.next() < 0.3 ? 'NOT_A_VALUE' : r.pick(inner.getValues()).value;
   if (isScalarType(inner)) {
     switch (inner.name) {
       case 'String':
@@ -149,11 +167,11 @@ export function inputValue(type: GraphQLInputType, r: Random, known: Known, dept
       case 'ID':
         return boundaryId(r, known);
       case 'Int':
-        return boundaryInt(r);
+        return boundaryInt(r, mistakes);
       case 'Float':
-        return boundaryFloat(r);
+        return boundaryFloat(r, mistakes);
       case 'Boolean':
-        return r.pick([true, false, true, 'true', 0]);
+        return mistakes && r.next() < 0.5 ? r.pick(['true', 0]) : r.pick([true, false]);
       case 'JSON':
         return boundaryJson(r, known, depth > 0);
       case 'DateTime':
