@@ -11,11 +11,11 @@ const directives = (frameAncestors: string[]) => ({
   scriptSrcAttr: ["'none'"],
   // Monaco and React set styles at run time.
   styleSrc: ["'self'", "'unsafe-inline'"],
-  // Chat images are data: URLs; study task images may live on any HTTPS host the study file names.
+  // Chat images are data: or blob: URLs; study task images may live on any HTTPS host the study file names.
   imgSrc: ["'self'", 'data:', 'blob:', 'https:'],
   fontSrc: ["'self'", 'data:'],
   connectSrc: ["'self'"],
-  workerSrc: ["'self'", 'blob:'],
+  workerSrc: ["'self'"],
   frameAncestors: frameAncestors.length ? frameAncestors : ["'none'"],
   // Served over plain HTTP on a lab machine too: do not rewrite its own URLs to https.
   upgradeInsecureRequests: null,
