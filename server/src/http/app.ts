@@ -55,7 +55,7 @@ export async function startHttpServer(services: Services, schema: GraphQLSchema)
     schema,
     introspection: config.GRAPHQL_INTROSPECTION,
     csrfPrevention: true,
-    // main.ts stops everything in order on SIGTERM; Apollo's own handler (on outside NODE_ENV=test) raced it.
+    // main.ts stops everything in order on SIGTERM; Apollo's own handler (installed unless NODE_ENV=test) raced it.
     stopOnTerminationSignals: false,
     includeStacktraceInErrorResponses: false,
     validationRules: rules,
