@@ -37,7 +37,7 @@ for (const mode of ['redis', 'single-node'] as ServerMode[]) {
     });
     after(() => server.stop());
 
-    test('the fan-out document is refused in under 50 ms while /healthz stays fast, also 8 at once', async () => {
+    test('the fan-out document is refused in under 50 ms while /healthz stays fast, also 40 at once', async () => {
       const doc = fanOutDocument();
       assert.ok(doc.length < 800, `${doc.length} bytes`);
       await gql(server.url, '{ __typename }'); // the first request of a process pays for its JIT
@@ -56,11 +56,12 @@ for (const mode of ['redis', 'single-node'] as ServerMode[]) {
       const median = [...took].sort((a, b) => a - b)[2] ?? Number.NaN;
       assert.ok(median < 50 && Math.max(...took) < 250, `the fan-out took ${took.map(Math.round).join(', ')} ms`);
       const { result, ms } = await timed(() =>
-        Promise.all([...Array.from({ length: 8 }, () => gql(server.url, doc)), fetch(`${server.url}/healthz`)]),
+        Promise.all([...Array.from({ length: 40 }, () => gql(server.url, doc)), fetch(`${server.url}/healthz`)]),
       );
-      for (const res of result.slice(0, 8)) assert.equal(codeOf(res as { errors?: [] }), 'GRAPHQL_VALIDATION_FAILED');
-      assert.equal((result[8] as Response).status, 200);
-      assert.ok(ms < 400, `8 fan-outs and /healthz took ${ms} ms`);
+      for (const res of result.slice(0, 40)) assert.equal(codeOf(res as { errors?: [] }), 'GRAPHQL_VALIDATION_FAILED');
+      assert.equal((result[40] as Response).status, 200);
+      // Frozen, this took 40 × 10 s; refused at validation, about a millisecond each.
+      assert.ok(ms < 2000, `40 fan-outs and /healthz took ${ms} ms`);
     });
 
     test('a fragment cycle and a missing fragment answer GRAPHQL_VALIDATION_FAILED, no 500 and no stack', async () => {
