@@ -25,7 +25,16 @@ test('the GraphiQL IDE at /graphql logs in, runs a query with the token and rece
   page,
   request,
 }) => {
-  await page.goto('/graphql');
+  // Every CSP violation (a blocked worker, style or script) is recorded, to fail the test at the end.
+  await page.addInitScript(() => {
+    const seen: string[] = [];
+    Object.assign(window, { cspViolations: seen });
+    document.addEventListener('securitypolicyviolation', (e) => seen.push(`${e.violatedDirective} ${e.blockedURI}`));
+  });
+  const response = await page.goto('/graphql');
+  const csp = (await response?.allHeaders())?.['content-security-policy'] ?? '';
+  expect(csp).toContain("frame-ancestors 'none'");
+  expect(csp).toContain("script-src 'self'");
   await expect(page).toHaveTitle(/GraphiQL/);
   const run = page.getByRole('button', { name: /Execute query/ });
   await expect(run).toBeVisible();
@@ -71,4 +80,21 @@ test('the GraphiQL IDE at /graphql logs in, runs a query with the token and rece
   await page.locator('.graphiql-query-editor .monaco-editor').click();
   await page.keyboard.press('Home');
   await page.screenshot({ path: screenshotPath('graphiql') });
+  // Monaco's workers, fonts and styles all ran under the CSP.
+  expect(await page.evaluate(() => (window as unknown as { cspViolations: string[] }).cspViolations)).toEqual([]);
+});
+
+test('the web app and the IDE may not be framed, and the build carries no source maps', async ({ request }) => {
+  for (const path of ['/', '/graphql', '/study/demo']) {
+    const res = await request.get(path, { headers: { accept: 'text/html' } });
+    expect(res.status()).toBe(200);
+    expect(res.headers()['content-security-policy']).toContain("frame-ancestors 'none'");
+    expect(res.headers()['x-frame-options']).toBe('DENY');
+    expect(res.headers()['x-content-type-options']).toBe('nosniff');
+    const scripts = [...(await res.text()).matchAll(/src="(\/assets\/[^"]+\.js)"/g)].map((m) => m[1] ?? '');
+    for (const script of scripts) {
+      const js = await request.get(script);
+      expect(await js.text()).not.toContain('sourceMappingURL=');
+    }
+  }
 });

@@ -27,7 +27,8 @@ export default defineConfig({
   build: {
     outDir: 'dist',
     emptyOutDir: true,
-    sourcemap: true,
+    // Source maps only when asked for (PARLEY_SOURCEMAP=true npm run build): they publish the source.
+    sourcemap: process.env.PARLEY_SOURCEMAP === 'true',
     chunkSizeWarningLimit: 6000,
     rolldownOptions: {
       // GraphiQL's packages carry React Compiler directives that do not matter in a bundle.

@@ -47,7 +47,6 @@ const schema = z
     GRAPHQL_INTROSPECTION: bool.default(true),
     MAX_MESSAGE_CHARS: int(1, 100_000).default(4000),
     MAX_REQUEST_BYTES: int(1024, 100 * 1024 * 1024).default(8 * 1024 * 1024),
-    MAX_QUERY_DEPTH: int(2, 100).default(12),
     PRESENCE_TIMEOUT_SECONDS: int(2, 3600).default(10),
     LOGIN_MAX_FAILURES: int(1, 10_000).default(5),
     LOGIN_MAX_FAILURES_PER_IP: int(1, 100_000).default(50),
@@ -106,6 +105,23 @@ const schema = z
     PARTICIPATION_STARTS_PER_STUDY_PER_MINUTE: int(1, 1_000_000).default(120),
     // How often each process re-checks its open sockets' sessions (revoked, expired, user removed or role changed).
     SESSION_CHECK_SECONDS: int(1, 3600).default(15),
+    // issue 9, armour: limits every GraphQL document meets before it runs (HTTP and WebSocket), and framing.
+    GRAPHQL_MAX_DEPTH: int(2, 100).default(12),
+    GRAPHQL_MAX_ALIASES: int(0, 100_000).default(20),
+    GRAPHQL_MAX_DIRECTIVES: int(0, 100_000).default(30),
+    GRAPHQL_MAX_TOKENS: int(100, 10_000_000).default(3000),
+    GRAPHQL_MAX_COST: int(1, 100_000_000).default(5000),
+    STUDY_FRAME_ANCESTORS: z
+      .string()
+      .transform((v) => v.split(/[\s,]+/).filter(Boolean))
+      .pipe(
+        z.array(
+          z
+            .string()
+            .regex(/^(https?:\/\/(\*\.)?[\w.-]+(:\d+)?|'self')$/, "origins such as https://example.org, or 'self'"),
+        ),
+      )
+      .default([]),
   })
   .superRefine((env, ctx) => {
     if (env.REDIS_URL && !env.JWT_SECRET) {
@@ -124,15 +140,17 @@ export type Config = z.infer<typeof schema>;
 
 export class ConfigError extends Error {}
 
-/** Reads and validates the environment; a bad value throws one line naming the variable. */
+/** Reads and validates the environment; a bad value throws one line naming the variable (not its value). */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const present = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
+  // The name before issue 9, still read.
+  if (present.MAX_QUERY_DEPTH && !present.GRAPHQL_MAX_DEPTH) present.GRAPHQL_MAX_DEPTH = present.MAX_QUERY_DEPTH;
   const result = schema.safeParse(present);
   if (result.success) return result.data;
   const issue = result.error.issues[0];
   const name = String(issue?.path[0] ?? 'environment');
-  const got = name in present ? ` (got ${JSON.stringify(present[name])})` : '';
-  throw new ConfigError(`Invalid configuration: ${name} ${issue?.message ?? 'is invalid'}${got}`);
+  // Never the value: it may be a secret, and start-up errors end up in shared logs.
+  throw new ConfigError(`Invalid configuration: ${name} ${issue?.message ?? 'is invalid'}`);
 }
 
 /** loadConfig for entry points: a bad value ends the process with its one-line message. */

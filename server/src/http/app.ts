@@ -9,11 +9,15 @@ import cors from 'cors';
 import express, { type ErrorRequestHandler } from 'express';
 import type { GraphQLSchema } from 'graphql';
 import type { Context } from '../context';
+import { resolverFields } from '../schema/resolver-fields';
 import type { Services } from '../services';
 import { clientIpOf } from './client-ip';
 import { authenticate, createContext } from './context-factory';
+import { edgeChecksPlugin } from './edge-plugin';
+import { finalErrorHandler, notFoundJson } from './error-handler';
 import { createFormatError } from './format-error';
 import { readiness } from './readiness';
+import { securityHeaders } from './security-headers';
 import { validationRules } from './validation-rules';
 import { attachWebSocket } from './websocket';
 
@@ -44,17 +48,26 @@ export async function startHttpServer(services: Services, schema: GraphQLSchema)
   app.disable('x-powered-by');
   // false, a hop count or proxy addresses (see trust-proxy.ts); WebSockets use the same via clientIpOf.
   app.set('trust proxy', config.TRUST_PROXY);
+  app.use(securityHeaders(config.STUDY_FRAME_ANCESTORS));
   const server = createServer(app);
-  const ws = await attachWebSocket(server, schema, services, clientIpOf(app));
+  const rules = validationRules(config, resolverFields());
+  const ws = await attachWebSocket(server, schema, services, rules, clientIpOf(app));
 
   const apollo = new ApolloServer<Context>({
     schema,
     introspection: config.GRAPHQL_INTROSPECTION,
     csrfPrevention: true,
+    // main.ts stops everything in order on SIGTERM; Apollo's own handler (installed unless NODE_ENV=test) raced it.
+    stopOnTerminationSignals: false,
     includeStacktraceInErrorResponses: false,
-    validationRules: validationRules(config.MAX_QUERY_DEPTH),
+    validationRules: rules,
+    parseOptions: { maxTokens: config.GRAPHQL_MAX_TOKENS },
     formatError: createFormatError(log),
-    plugins: [ApolloServerPluginDrainHttpServer({ httpServer: server }), ApolloServerPluginLandingPageDisabled()],
+    plugins: [
+      ApolloServerPluginDrainHttpServer({ httpServer: server }),
+      ApolloServerPluginLandingPageDisabled(),
+      edgeChecksPlugin(schema),
+    ],
   });
   await apollo.start();
 
@@ -85,6 +98,9 @@ export async function startHttpServer(services: Services, schema: GraphQLSchema)
       },
     }),
   );
+  // No source maps in production, whatever the build left in web/dist.
+  if (config.NODE_ENV === 'production')
+    app.use((req, res, next) => (/\.map$/i.test(req.path) ? notFoundJson(req, res, next) : next()));
   app.use(express.static(webDist, { index: false, maxAge: '1h' }));
   app.get('/{*path}', (req, res, next) => {
     const index = path.join(webDist, 'index.html');
@@ -92,6 +108,8 @@ export async function startHttpServer(services: Services, schema: GraphQLSchema)
     res.setHeader('Cache-Control', 'no-cache');
     res.sendFile(index);
   });
+  app.use(notFoundJson);
+  app.use(finalErrorHandler(log));
 
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);

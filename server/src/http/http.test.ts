@@ -1,15 +1,18 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { codeOf, connect, gql, register, subscribe } from '../test/graphql-client';
 import { type ServerProcess, startServer, testEnv } from '../test/server-process';
+import { waitFor } from '../test/wait-for';
 
 describe('the HTTP surface', () => {
   let server: ServerProcess;
   before(async () => {
     server = await startServer(
-      testEnv('redis', { MAX_REQUEST_BYTES: '4096', MAX_QUERY_DEPTH: '2', GRAPHQL_INTROSPECTION: 'false' }),
+      testEnv('redis', { MAX_REQUEST_BYTES: '4096', GRAPHQL_MAX_DEPTH: '3', GRAPHQL_INTROSPECTION: 'false' }),
     );
   });
   after(() => server.stop());
@@ -61,18 +64,37 @@ describe('the HTTP surface', () => {
     assert.equal(shallow.data?.conversation.hasMore, false);
     assert.equal(codeOf(await gql(server.url, '{ __schema { types { name } } }')), 'GRAPHQL_VALIDATION_FAILED');
 
-    // The same limit holds over WebSocket.
+    // The same limit holds over WebSocket: the allowed subscription is live (it sees bob arrive), the deep one refused.
     const socket = connect(server.wsUrl, token);
-    const allowed = subscribe(socket, 'subscription { presenceChanged { user { id } } }');
+    const allowed = subscribe<{ presenceChanged: { user: { id: string } } }>(
+      socket,
+      'subscription { presenceChanged { user { id } } }',
+    );
     const tooDeep = subscribe(
       socket,
       'query($id: ID!) { conversation(withUserId: $id) { messages { from { id } } } }',
       { id: user.id },
     );
     await socket.connected;
-    await new Promise((resolve) => setTimeout(resolve, 300));
+    const denied = await waitFor(() => tooDeep.errors[0] as { message: string; extensions?: { code?: string } }[]);
+    assert.equal(denied[0]?.extensions?.code, 'GRAPHQL_VALIDATION_FAILED');
+    assert.match(denied[0]?.message ?? '', /depth/);
+    const bob = await register(server.url, `deep_bob_${Date.now()}`);
+    // Bob comes online until the allowed subscription reports it (it may not be set up at his first try).
+    const deadline = Date.now() + 10_000;
+    for (let seen = false; !seen; ) {
+      assert.ok(Date.now() < deadline, 'the allowed subscription never saw bob come online');
+      const other = connect(server.wsUrl, bob.token);
+      await other.connected;
+      seen = await allowed
+        .next((event) => event.presenceChanged.user.id === bob.user.id, 1000)
+        .then(
+          () => true,
+          () => false,
+        );
+      other.client.dispose();
+    }
     assert.equal(allowed.errors.length, 0);
-    assert.match(JSON.stringify(tooDeep.errors), /depth/);
     socket.client.dispose();
   });
 
@@ -97,6 +119,119 @@ describe('the HTTP surface', () => {
   });
 });
 
+const securityHeaders = (res: Response, frameAncestors = "'none'") => {
+  const csp = res.headers.get('content-security-policy') ?? '';
+  assert.match(csp, new RegExp(`frame-ancestors ${frameAncestors}(;|$)`), `${res.url}: ${csp}`);
+  assert.match(csp, /default-src 'self'/);
+  assert.match(csp, /script-src 'self'(;|$)/, 'no inline or remote scripts');
+  assert.equal(res.headers.get('x-content-type-options'), 'nosniff', res.url);
+  assert.equal(res.headers.get('referrer-policy'), 'no-referrer', res.url);
+};
+
+/** An error answered as JSON with a code: no HTML, no stack, no path on this machine. */
+async function assertJsonError(res: Response, status: number, code: string) {
+  const text = await res.text();
+  assert.equal(res.status, status, `${res.url}: ${text}`);
+  assert.match(res.headers.get('content-type') ?? '', /^application\/json/, text);
+  assert.equal((JSON.parse(text) as { errors: { extensions: { code: string } }[] }).errors[0]?.extensions.code, code);
+  assert.doesNotMatch(text, /<html|<pre|\bat \w|node_modules|\/work\/|\/home\//i);
+}
+
+describe('HTTP hygiene in development mode, with study framing allowed for one host', () => {
+  let server: ServerProcess;
+  before(async () => {
+    server = await startServer(
+      testEnv('redis', {
+        NODE_ENV: 'development',
+        MAX_REQUEST_BYTES: '4096',
+        STUDY_FRAME_ANCESTORS: 'https://lab.example.org',
+      }),
+    );
+  });
+  after(() => server.stop());
+
+  test('every response carries the security headers; only study pages may be framed, by the named host', async () => {
+    const html = { accept: 'text/html' };
+    for (const res of [
+      await fetch(`${server.url}/`, { headers: html }),
+      await fetch(`${server.url}/chat`, { headers: html }),
+      await fetch(`${server.url}/graphql`, { headers: html }),
+      await fetch(`${server.url}/graphql`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: '{"query":"{ __typename }"}',
+      }),
+      await fetch(`${server.url}/healthz`),
+      await fetch(`${server.url}/no/such/thing`, { headers: { accept: 'application/json' } }),
+    ]) {
+      securityHeaders(res);
+      assert.equal(res.headers.get('x-frame-options'), 'DENY', res.url);
+    }
+    const study = await fetch(`${server.url}/study/demo?PROLIFIC_PID=abc`, { headers: html });
+    assert.equal(study.status, 200);
+    securityHeaders(study, 'https://lab\\.example\\.org');
+    assert.equal(study.headers.get('x-frame-options'), null, 'the CSP decides who may frame a study page');
+  });
+
+  test('errors before GraphQL answer JSON with a code, never an HTML page or a stack, even in development', async () => {
+    const json = { accept: 'application/json' };
+    const post = (headers: Record<string, string>, body: string | Uint8Array) =>
+      fetch(`${server.url}/graphql`, { method: 'POST', headers, body });
+    await assertJsonError(
+      await post({ 'content-type': 'application/json; charset=latin1' }, '{"query":"{ __typename }"}'),
+      415,
+      'BAD_REQUEST',
+    );
+    await assertJsonError(
+      await post({ 'content-type': 'application/json', 'content-encoding': 'gzip' }, 'not gzip at all'),
+      400,
+      'BAD_REQUEST',
+    );
+    await assertJsonError(
+      await post({ 'content-type': 'application/json', 'content-encoding': 'br-unknown' }, '{}'),
+      415,
+      'BAD_REQUEST',
+    );
+    await assertJsonError(await post({ 'content-type': 'application/json' }, '{"query": '), 400, 'BAD_REQUEST');
+    await assertJsonError(
+      await post({ 'content-type': 'application/json' }, JSON.stringify({ query: 'x'.repeat(5000) })),
+      413,
+      'PAYLOAD_TOO_LARGE',
+    );
+    await assertJsonError(await fetch(`${server.url}/assets/%E0%A4%A`), 400, 'BAD_REQUEST');
+    await assertJsonError(await fetch(`${server.url}/nothing-here.txt`, { headers: json }), 404, 'NOT_FOUND');
+    await assertJsonError(await fetch(`${server.url}/healthz`, { method: 'DELETE', headers: json }), 404, 'NOT_FOUND');
+    assert.equal((await fetch(`${server.url}/healthz`)).status, 200, 'the process lives on');
+    assert.doesNotMatch(server.output(), /\n\s+at .+:\d+:\d+/, 'nothing like a stack on stderr');
+  });
+});
+
+describe('production mode', () => {
+  let server: ServerProcess;
+  let dist: string;
+  before(async () => {
+    dist = await mkdtemp(path.join(tmpdir(), 'parley-dist-'));
+    await mkdir(path.join(dist, 'assets'));
+    await writeFile(path.join(dist, 'index.html'), '<!doctype html><title>Parley</title>');
+    await writeFile(path.join(dist, 'assets/app.js'), 'console.log(1);\n//# sourceMappingURL=app.js.map');
+    await writeFile(path.join(dist, 'assets/app.js.map'), '{"version":3,"sources":["secret.ts"]}');
+    server = await startServer(testEnv('redis', { NODE_ENV: 'production', WEB_DIST_DIR: dist }));
+  });
+  after(async () => {
+    await server.stop();
+    await rm(dist, { recursive: true, force: true });
+  });
+
+  test('source maps are never served, even when the build left them; the code itself is', async () => {
+    assert.equal((await fetch(`${server.url}/assets/app.js`)).status, 200);
+    await assertJsonError(await fetch(`${server.url}/assets/app.js.map`), 404, 'NOT_FOUND');
+    await assertJsonError(await fetch(`${server.url}/assets/APP.JS.MAP`), 404, 'NOT_FOUND');
+    const page = await fetch(`${server.url}/`, { headers: { accept: 'text/html' } });
+    assert.equal(page.status, 200);
+    securityHeaders(page);
+  });
+});
+
 describe('configuration', () => {
   const main = path.resolve(__dirname, '../main.js');
   const run = (env: Record<string, string>) =>
@@ -106,19 +241,28 @@ describe('configuration', () => {
       timeout: 20_000,
     });
 
-  test('a bad value stops start-up with one line naming the variable', () => {
+  test('a bad value stops start-up with one line naming the variable, never its value', () => {
     for (const [name, value] of [
-      ['PORT', 'eighty'],
-      ['REDIS_URL', 'http://localhost'],
-      ['JWT_SECRET', 'short'],
-      ['MAX_MESSAGE_CHARS', '-1'],
-      ['ALLOW_REGISTRATION', 'maybe'],
+      ['PORT', 'eighty-secret-port'],
+      ['REDIS_URL', 'http://user:hunter2-password@localhost'],
+      ['JWT_SECRET', 'short-Secret-42'],
+      ['MAX_MESSAGE_CHARS', '-17171717'],
+      ['ALLOW_REGISTRATION', 'maybe-secret'],
+      ['GRAPHQL_MAX_COST', '0'],
+      ['STUDY_FRAME_ANCESTORS', 'javascript:alert(1)'],
     ] as const) {
       const result = run({ [name]: value });
       assert.equal(result.status, 1, name);
       const lines = result.stderr.trim().split('\n');
       assert.equal(lines.length, 1, result.stderr);
       assert.match(lines[0] ?? '', new RegExp(`^Invalid configuration: ${name} `));
+      assert.ok(!result.stderr.includes(value) && !result.stdout.includes(value), `${name}: ${result.stderr}`);
     }
+  });
+
+  test('the name before issue 9, MAX_QUERY_DEPTH, is still read', () => {
+    const result = run({ MAX_QUERY_DEPTH: '1' });
+    assert.equal(result.status, 1);
+    assert.match(result.stderr, /^Invalid configuration: GRAPHQL_MAX_DEPTH /);
   });
 });

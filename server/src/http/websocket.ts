@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, Server } from 'node:http';
-import { type GraphQLSchema, specifiedRules, validate } from 'graphql';
+import type { GraphQLSchema, ValidationRule } from 'graphql';
 import { useServer } from 'graphql-ws/use/ws';
 import { WebSocketServer } from 'ws';
 import { REVOCATIONS_TOPIC, type Revocation } from '../auth/revocations';
@@ -9,8 +9,10 @@ import { unauthenticated } from '../errors';
 import type { Services } from '../services';
 import type { ParticipantViewer } from '../study/participant-tokens';
 import { authenticate, createContext } from './context-factory';
+import { createFormatError } from './format-error';
 import { SocketSessions } from './socket-sessions';
-import { validationRules } from './validation-rules';
+import { wsErrorFormatter } from './ws-errors';
+import { prepareWsOperation } from './ws-operation';
 
 type ConnectionState = {
   connId?: string;
@@ -29,11 +31,13 @@ export async function attachWebSocket(
   httpServer: Server,
   schema: GraphQLSchema,
   services: Services,
+  rules: readonly ValidationRule[],
   clientIp: (req: IncomingMessage) => string,
 ) {
   const { config, tokens, presence, log } = services;
   const wss = new WebSocketServer({ server: httpServer, path: '/graphql', maxPayload: config.MAX_REQUEST_BYTES });
-  const rules = [...specifiedRules, ...validationRules(config.MAX_QUERY_DEPTH)];
+  // Errors leave a socket exactly as they leave an HTTP response: coded, formatted, masked.
+  const format = wsErrorFormatter(createFormatError(log));
   // Dead peers miss a pong and are dropped, well within the presence timeout.
   const keepAlive = Math.max(1000, Math.floor((config.PRESENCE_TIMEOUT_SECONDS * 1000) / 2));
 
@@ -44,7 +48,6 @@ export async function attachWebSocket(
   const disposable = useServer<Record<string, unknown>, ConnectionState>(
     {
       schema,
-      validate: (s, document) => validate(s, document, rules),
       onConnect: async (ctx) => {
         const token = ctx.connectionParams?.authorization;
         const { viewer, participant } = await authenticate(services, token);
@@ -72,14 +75,25 @@ export async function attachWebSocket(
         });
         return true;
       },
-      onSubscribe: async (ctx) => {
+      onSubscribe: async (ctx, _id, payload) => {
         // A token revoked in another process closes this socket, but check on each operation too.
-        if (ctx.extra.participant) return;
-        const viewer = await tokens.verifyHeader(ctx.extra.token);
-        if (viewer && viewer.role === ctx.extra.viewer?.role) return;
-        ctx.extra.socket.close(CLOSE_SESSION_ENDED, 'Session ended');
-        return [unauthenticated('Your session has ended.')];
+        // A participant token expires with its participation: a later operation on the socket is refused.
+        if (ctx.extra.participant && !services.studies.tokens.verifyHeader(ctx.extra.token)) {
+          ctx.extra.socket.close(CLOSE_SESSION_ENDED, 'Session ended');
+          return [unauthenticated('Your session has ended.')];
+        }
+        if (!ctx.extra.participant) {
+          const viewer = await tokens.verifyHeader(ctx.extra.token);
+          if (!viewer || viewer.role !== ctx.extra.viewer?.role) {
+            ctx.extra.socket.close(CLOSE_SESSION_ENDED, 'Session ended');
+            return [unauthenticated('Your session has ended.')];
+          }
+        }
+        const prepared = prepareWsOperation(schema, payload, { maxTokens: config.GRAPHQL_MAX_TOKENS, rules });
+        return 'errors' in prepared ? prepared.errors : prepared.args;
       },
+      onNext: (_ctx, _id, _payload, _args, result) => format.result(result),
+      onError: (_ctx, _id, _payload, errors) => format.all(errors),
       context: (ctx) =>
         createContext(services, ctx.extra.viewer ?? null, clientIp(ctx.extra.request), ctx.extra.participant ?? null),
       onClose: async (ctx) => {

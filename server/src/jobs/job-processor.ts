@@ -123,7 +123,7 @@ export class JobProcessor {
       const failure = error instanceof ModelCallError ? error : new ModelCallError('INTERNAL', 'The job failed.', true);
       if (!(error instanceof ModelCallError)) log.error({ err: error }, 'job crashed');
       const last = !failure.transient || run.attempt >= run.maxAttempts;
-      log.warn({ code: failure.code, last }, 'model call failed');
+      log.warn({ code: failure.code, detail: failure.detail, last }, 'model call failed');
       if (last) {
         await this.finish(job, { state: 'FAILED', text, error: failure, sentTurnIds });
         throw new PermanentJobError(failure.message);

@@ -1,0 +1,60 @@
+import { gql, register } from '../test/graphql-client';
+import { uniqueName } from '../test/server-process';
+import type { Known } from './fuzz-values';
+
+export type CallerKind = 'anonymous' | 'user' | 'admin' | 'researcher' | 'participant';
+export type Callers = Record<CallerKind, string | undefined>;
+
+async function login(url: string, username: string, password: string): Promise<{ token: string; id: string }> {
+  const res = await gql<{ login: { token: string; user: { id: string } } }>(
+    url,
+    'mutation($u: String!, $p: String!) { login(username: $u, password: $p) { token user { id } } }',
+    { u: username, p: password },
+  );
+  if (!res.data) throw new Error(`login ${username}: ${JSON.stringify(res.errors)}`);
+  return { token: res.data.login.token, id: res.data.login.user.id };
+}
+
+/**
+ * Every kind of caller (the demo users from prisma/seed-users.json, a new user, a participant of the
+ * demo study), and real ids for the fuzz to use: users, a message, a job, a participation.
+ */
+export async function setUpCallers(url: string): Promise<{ callers: Callers; known: Known }> {
+  const user = await register(url, uniqueName('fuzz'));
+  const admin = await login(url, 'admin', 'admin-password');
+  const researcher = await login(url, 'researcher', 'researcher-pass');
+  const alice = await login(url, 'alice', 'wonderland');
+  const started = await gql<{ startParticipation: { id: string; token: string } }>(
+    url,
+    'mutation($input: StartParticipationInput!) { startParticipation(input: $input) { id token } }',
+    { input: { studySlug: 'demo', participantId: uniqueName('FuzzParticipant').replace(/\W/g, 'x').padEnd(24, '0') } },
+  );
+  const participant = started.data?.startParticipation;
+  if (!participant) throw new Error(`startParticipation: ${JSON.stringify(started.errors)}`);
+  await gql(url, 'mutation { giveConsent { id } }', {}, participant.token);
+  const message = await gql<{ sendMessage: { id: string } }>(
+    url,
+    'mutation($to: ID!) { sendMessage(toUserId: $to, body: "hello from the fuzz") { id } }',
+    { to: alice.id },
+    user.token,
+  );
+  const job = await gql<{ submitChat: { id: string } }>(
+    url,
+    'mutation { submitChat(input: { messages: [{ role: "user", content: "hi" }] }) { id } }',
+    {},
+    user.token,
+  );
+  const ids = [user.user.id, admin.id, researcher.id, alice.id, participant.id];
+  if (message.data) ids.push(message.data.sendMessage.id);
+  if (job.data) ids.push(job.data.submitChat.id);
+  return {
+    callers: {
+      anonymous: undefined,
+      user: user.token,
+      admin: admin.token,
+      researcher: researcher.token,
+      participant: participant.token,
+    },
+    known: { ids, slugs: ['demo', 'no-such-study', ''], taskIds: ['reasoning', 'questionnaire', 'nope'] },
+  };
+}
