@@ -105,6 +105,8 @@ const schema = z
     PARTICIPATION_STARTS_PER_STUDY_PER_MINUTE: int(1, 1_000_000).default(120),
     // How often each process re-checks its open sockets' sessions (revoked, expired, user removed or role changed).
     SESSION_CHECK_SECONDS: int(1, 3600).default(15),
+    // Single-node mode: how often expired sessions are deleted from Postgres.
+    SESSION_PRUNE_SECONDS: int(1, 7 * 24 * 3600).default(3600),
     // issue 9, armour: limits every GraphQL document meets before it runs (HTTP and WebSocket), and framing.
     GRAPHQL_MAX_DEPTH: int(2, 100).default(12),
     GRAPHQL_MAX_ALIASES: int(0, 100_000).default(20),

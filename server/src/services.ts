@@ -85,7 +85,8 @@ export async function createServices(config: Config, log: Logger, roles: Roles):
     );
   const prefix = config.REDIS_PREFIX;
   const pubsub = createPubSub(config.REDIS_URL, prefix, log);
-  const tokenStore: TokenStore = redis ? new RedisTokenStore(redis, prefix, db) : new DbTokenStore(db);
+  const dbSessions = redis ? null : new DbTokenStore(db);
+  const tokenStore: TokenStore = dbSessions ?? new RedisTokenStore(redis as Redis, prefix, db);
   const rateLimits = createRateLimits(redis, prefix);
   const limits = createLimits(rateLimits, config);
   const presenceStore: PresenceStore = redis ? new RedisPresenceStore(redis, prefix) : new MemoryPresenceStore();
@@ -120,6 +121,16 @@ export async function createServices(config: Config, log: Logger, roles: Roles):
   const timers: NodeJS.Timeout[] = [];
   let stopCancelListener = () => {};
 
+  if (roles.api && dbSessions) {
+    // Single node keeps sessions in Postgres: expired ones are deleted now and then (Redis expires its own).
+    const prune = () =>
+      void dbSessions
+        .pruneExpired()
+        .then((count) => count && log.info({ count }, 'pruned expired sessions'))
+        .catch((err: unknown) => log.warn({ err }, 'session prune failed'));
+    prune();
+    timers.push(setInterval(prune, config.SESSION_PRUNE_SECONDS * 1000).unref());
+  }
   if (roles.api) {
     presence.start();
     bots.startHealthChecks(config.BOT_HEALTH_INTERVAL_SECONDS * 1000, (userId, online) => {

@@ -101,6 +101,12 @@ export class DbTokenStore implements TokenStore {
     await this.db.session.deleteMany({ where: { jti } });
   }
 
+  /** Deletes sessions past their expiry (they are already refused); returns how many. */
+  async pruneExpired(): Promise<number> {
+    const { count } = await this.db.session.deleteMany({ where: { expiresAt: { lte: new Date() } } });
+    return count;
+  }
+
   async revokeUser(userId: string) {
     const live = await this.db.session.count({ where: { userId, expiresAt: { gt: new Date() } } });
     await this.db.session.deleteMany({ where: { userId } });

@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
 import { after, before, describe, test } from 'node:test';
 import { getIntrospectionQuery } from 'graphql';
 import { Client } from 'pg';
@@ -74,13 +75,17 @@ for (const mode of ['redis', 'single-node'] as ServerMode[]) {
     });
 
     test('20,000 aliased checkParticipation and 500 aliased startParticipation are refused before they run', async () => {
-      const checks = aliased(20_000, () => 'checkParticipation(studySlug:"demo",participantId:"abcdefabcdefabcdef")');
+      const checks = aliased(
+        20_000,
+        () => 'checkParticipation(studySlug:"demo",participantId:"abcdefabcdefabcdefabcdef")',
+      );
       const refused = await timed(() => gql(server.url, checks));
       assert.equal(refused.result.status, 400);
       assert.equal(codeOf(refused.result), 'GRAPHQL_PARSE_FAILED', 'the token limit stops it first');
       assert.ok(refused.ms < 2000, `${refused.ms} ms`);
 
-      const prefix = `Armour${uniqueName('x').replace(/\W/g, '')}`;
+      // Prolific-shaped ids (24 hex digits): 20 random, then the alias's number.
+      const prefix = randomBytes(10).toString('hex');
       const starts = aliased(
         500,
         (i) =>
@@ -178,10 +183,10 @@ describe('query armour: each limit alone (redis)', () => {
   test('the cost limit refuses 20,000 checkParticipation and 500 startParticipation; nothing is created', async () => {
     const checks = await gql(
       server.url,
-      aliased(20_000, () => 'checkParticipation(studySlug:"demo",participantId:"abcdefabcdefabcdef")'),
+      aliased(20_000, () => 'checkParticipation(studySlug:"demo",participantId:"abcdefabcdefabcdefabcdef")'),
     );
     assert.equal(reasonOf(checks), 'MAX_COST');
-    const prefix = `Cost${uniqueName('x').replace(/\W/g, '')}`;
+    const prefix = randomBytes(10).toString('hex');
     const doc = aliased(
       500,
       (i) => `startParticipation(input:{studySlug:"demo",participantId:"${prefix}${String(i).padStart(4, '0')}"}){id}`,

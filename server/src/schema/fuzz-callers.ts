@@ -1,5 +1,6 @@
 import { gql, register } from '../test/graphql-client';
 import { uniqueName } from '../test/server-process';
+import { consented } from '../test/study-client';
 import type { Known } from './fuzz-values';
 
 export type CallerKind = 'anonymous' | 'user' | 'admin' | 'researcher' | 'participant';
@@ -24,14 +25,8 @@ export async function setUpCallers(url: string): Promise<{ callers: Callers; kno
   const admin = await login(url, 'admin', 'admin-password');
   const researcher = await login(url, 'researcher', 'researcher-pass');
   const alice = await login(url, 'alice', 'wonderland');
-  const started = await gql<{ startParticipation: { id: string; token: string } }>(
-    url,
-    'mutation($input: StartParticipationInput!) { startParticipation(input: $input) { id token } }',
-    { input: { studySlug: 'demo', participantId: uniqueName('FuzzParticipant').replace(/\W/g, 'x').padEnd(24, '0') } },
-  );
-  const participant = started.data?.startParticipation;
-  if (!participant) throw new Error(`startParticipation: ${JSON.stringify(started.errors)}`);
-  await gql(url, 'mutation { giveConsent { id } }', {}, participant.token);
+  // A participant who consented: the token from consent acts as them.
+  const participant = await consented(url, 'demo');
   const message = await gql<{ sendMessage: { id: string } }>(
     url,
     'mutation($to: ID!) { sendMessage(toUserId: $to, body: "hello from the fuzz") { id } }',
