@@ -11,12 +11,6 @@ import { aliased, deepIntrospection, fanOutDocument, fragmentCycle, missingFragm
 const reasonOf = (res: { errors?: { extensions?: Record<string, unknown> }[] }) => res.errors?.[0]?.extensions?.reason;
 const stackLine = /\n\s+at .+:\d+:\d+/;
 
-async function timed<T>(work: () => Promise<T>): Promise<{ result: T; ms: number }> {
-  const start = performance.now();
-  const result = await work();
-  return { result, ms: performance.now() - start };
-}
-
 async function participationsLike(prefix: string): Promise<number> {
   const db = new Client({ connectionString: process.env.TEST_DATABASE_URL });
   await db.connect();
@@ -38,31 +32,25 @@ for (const mode of ['redis', 'single-node'] as ServerMode[]) {
     });
     after(() => server.stop());
 
-    test('the fan-out document is refused in under 50 ms while /healthz stays fast, also 40 at once', async () => {
-      const doc = fanOutDocument();
-      assert.ok(doc.length < 800, `${doc.length} bytes`);
-      await gql(server.url, '{ __typename }'); // the first request of a process pays for its JIT
-      const took: number[] = [];
-      for (let i = 0; i < 5; i++) {
-        const fanOut = timed(() => gql(server.url, doc));
-        const health = await timed(() => fetch(`${server.url}/healthz`));
-        const { result, ms } = await fanOut;
+    test('fan-out documents are refused at validation while /healthz answers, also 40 at once', async () => {
+      // The issue's 746-byte document (10^9 fields once expanded; it froze the process for 10 s), and one whose
+      // expansion (10^30 fields) no process could ever walk: only validation that prices each fragment once
+      // refuses it. Speed itself is measured by `npm run bench`, not asserted here.
+      const small = fanOutDocument();
+      assert.ok(small.length < 800, `${small.length} bytes`);
+      const huge = fanOutDocument(30);
+      for (const doc of [small, huge]) {
+        const [result, health] = await Promise.all([gql(server.url, doc), fetch(`${server.url}/healthz`)]);
         assert.equal(codeOf(result), 'GRAPHQL_VALIDATION_FAILED');
         assert.equal(reasonOf(result), 'MAX_COST');
-        assert.equal(health.result.status, 200);
-        assert.ok(health.ms < 100, `/healthz took ${health.ms} ms`);
-        took.push(ms);
+        assert.equal(health.status, 200);
       }
-      // The median, on a machine shared with other test runs; any one must stay far from a freeze.
-      const median = [...took].sort((a, b) => a - b)[2] ?? Number.NaN;
-      assert.ok(median < 50 && Math.max(...took) < 250, `the fan-out took ${took.map(Math.round).join(', ')} ms`);
-      const { result, ms } = await timed(() =>
-        Promise.all([...Array.from({ length: 40 }, () => gql(server.url, doc)), fetch(`${server.url}/healthz`)]),
-      );
+      const result = await Promise.all([
+        ...Array.from({ length: 40 }, () => gql(server.url, huge)),
+        fetch(`${server.url}/healthz`),
+      ]);
       for (const res of result.slice(0, 40)) assert.equal(codeOf(res as { errors?: [] }), 'GRAPHQL_VALIDATION_FAILED');
       assert.equal((result[40] as Response).status, 200);
-      // Frozen, this took 40 × 10 s; refused at validation, about a millisecond each.
-      assert.ok(ms < 2000, `40 fan-outs and /healthz took ${ms} ms`);
     });
 
     test('a fragment cycle and a missing fragment answer GRAPHQL_VALIDATION_FAILED, no 500 and no stack', async () => {
@@ -79,10 +67,9 @@ for (const mode of ['redis', 'single-node'] as ServerMode[]) {
         20_000,
         () => 'checkParticipation(studySlug:"demo",participantId:"abcdefabcdefabcdefabcdef")',
       );
-      const refused = await timed(() => gql(server.url, checks));
-      assert.equal(refused.result.status, 400);
-      assert.equal(codeOf(refused.result), 'GRAPHQL_PARSE_FAILED', 'the token limit stops it first');
-      assert.ok(refused.ms < 2000, `${refused.ms} ms`);
+      const refused = await gql(server.url, checks);
+      assert.equal(refused.status, 400);
+      assert.equal(codeOf(refused), 'GRAPHQL_PARSE_FAILED', 'the token limit stops it first');
 
       // Prolific-shaped ids (24 hex digits): 20 random, then the alias's number.
       const prefix = randomBytes(10).toString('hex');
