@@ -18,7 +18,7 @@ const env = await createTestEnv('test');
 const code = await new Promise((resolve) => {
   const child = spawn(
     process.execPath,
-    ['--test', '--test-concurrency=1', '--test-timeout=120000', '--test-reporter=spec', ...files],
+    ['--test', '--test-concurrency=1', '--test-timeout=600000', '--test-reporter=spec', ...files],
     {
       cwd: root,
       stdio: 'inherit',

@@ -56,8 +56,10 @@ describe('separate worker processes on BullMQ', () => {
       const sent = await gql(api.url, SEND, { to: bot, body: 'a long answer [tokens:60] [delay:50]' }, user.token);
       const jobId = sent.data?.sendMessage.job.id as string;
       await waitForJob(api.url, user.token, jobId, (j) => j.state === 'ACTIVE' && j.text.length > 0);
-      rescuer = await startWorker(env);
+      // Killed before the rescuer starts: a slow start on a loaded machine must not let the doomed worker
+      // finish the stream first.
       await doomed.kill();
+      rescuer = await startWorker(env);
       const done = await waitForJob(api.url, user.token, jobId, finished, 30_000);
       assert.equal(done.state, 'COMPLETED');
       assert.equal(done.text.split(' ').filter(Boolean).length, 60);
