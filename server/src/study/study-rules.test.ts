@@ -1,16 +1,15 @@
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
-import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { createDb } from '../db/client';
-import { codeOf, type GraphQLResponse, gql, register } from '../test/graphql-client';
-import { type ServerProcess, startServer, testEnv, uniqueName } from '../test/server-process';
+import { codeOf, type GraphQLResponse, gql } from '../test/graphql-client';
+import { type ServerProcess, startServer, testEnv } from '../test/server-process';
 import {
   CONSENT,
   completeTasks,
   consented,
   DECLINE,
   ME,
+  newResearcher,
   openLink,
   type Participant,
   pollUntil,
@@ -323,19 +322,8 @@ describe('study rules', () => {
   });
 
   test('researchers see who only opened the link and who declined apart from those who took part', async () => {
-    const researcher = await register(server.url, uniqueName('res'));
-    execFileSync(
-      process.execPath,
-      [path.resolve(__dirname, '../auth/grant-cli.js'), researcher.user.username, 'researcher'],
-      {
-        env: { ...process.env, DATABASE_URL: process.env.TEST_DATABASE_URL },
-      },
-    );
-    const token = (
-      await gql(server.url, 'mutation($u: String!) { login(username: $u, password: "correct-horse") { token } }', {
-        u: researcher.user.username,
-      })
-    ).data?.login.token;
+    // `npm run user:grant` makes a researcher.
+    const token = await newResearcher(server.url);
     const [a, b] = [await openLink(server.url, counted.slug), await openLink(server.url, counted.slug)];
     await openLink(server.url, counted.slug);
     await gql(server.url, DECLINE, {}, a?.token);

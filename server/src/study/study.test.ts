@@ -13,6 +13,7 @@ import {
   CONSENT,
   completeTasks,
   consented,
+  newResearcher,
   openLink,
   prolificId,
   reasonOf,
@@ -117,19 +118,7 @@ describe('study mode', () => {
       testEnv('redis', { ...modelEnv(fake), STUDIES_DIR: dir, MAX_PARTICIPATION_BYTES: '4096' }),
     );
     // `npm run user:grant` makes a researcher.
-    const researcher = await register(server.url, uniqueName('res'));
-    execFileSync(
-      process.execPath,
-      [path.resolve(__dirname, '../auth/grant-cli.js'), researcher.user.username, 'researcher'],
-      {
-        env: { ...process.env, DATABASE_URL: process.env.TEST_DATABASE_URL },
-      },
-    );
-    researcherToken = (
-      await gql(server.url, 'mutation($u: String!) { login(username: $u, password: "correct-horse") { token } }', {
-        u: researcher.user.username,
-      })
-    ).data?.login.token;
+    researcherToken = await newResearcher(server.url);
   });
   after(async () => {
     await server.stop();

@@ -1,8 +1,9 @@
-import { execFileSync } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { promisify } from 'node:util';
 import { Client } from 'pg';
 import { type GraphQLResponse, gql, register } from './graphql-client';
 import { uniqueName } from './server-process';
@@ -119,7 +120,9 @@ export function newParticipant(url: string, slug: string, consent = true): Promi
 /** A user with the RESEARCHER role (granted by `npm run user:grant`), logged in. */
 export async function newResearcher(url: string): Promise<string> {
   const researcher = await register(url, uniqueName('res'));
-  execFileSync(
+  // Asynchronously: a blocked event loop would miss the server closing an idle keep-alive socket, and the
+  // next request on it would fail with "other side closed".
+  await promisify(execFile)(
     process.execPath,
     [path.resolve(__dirname, '../auth/grant-cli.js'), researcher.user.username, 'researcher'],
     { env: { ...process.env, DATABASE_URL: process.env.TEST_DATABASE_URL } },
