@@ -1,0 +1,59 @@
+// Row 4's client: opens `count` sockets that each hold one subscription and then stay idle, tells the
+// bench it is ready, and closes them all when told. Parley: graphql-ws with messageReceived; bare: `ws`
+// with one subscribe message answered by the relay.
+import { createClient } from 'graphql-ws';
+import WebSocket from 'ws';
+import { generator, inLanes, nextMessage } from '../lib/generator.mjs';
+
+function parleySocket(wsUrl, token) {
+  return new Promise((resolve, reject) => {
+    const client = createClient({
+      url: wsUrl,
+      webSocketImpl: WebSocket,
+      lazy: false,
+      retryAttempts: 0,
+      keepAlive: 0,
+      onNonLazyError: reject,
+      connectionParams: { authorization: `Bearer ${token}` },
+      on: {
+        connected: () => {
+          client.subscribe(
+            { query: 'subscription { messageReceived { id } }' },
+            { next: () => {}, error: () => {}, complete: () => {} },
+          );
+          resolve({ close: () => client.dispose() });
+        },
+        closed: (event) => reject(new Error(`closed ${event?.code}`)),
+      },
+    });
+  });
+}
+
+function bareSocket(relayUrl, index) {
+  return new Promise((resolve, reject) => {
+    const socket = new WebSocket(`${relayUrl}?id=idle${index}`);
+    socket.once('error', reject);
+    socket.once('open', () => socket.send(JSON.stringify({ subscribe: true })));
+    socket.once('message', () => resolve({ close: () => socket.terminate() }));
+  });
+}
+
+generator(async ({ target, wsUrl, relayUrl, tokens, count }, send) => {
+  const sockets = [];
+  let failed = 0;
+  let firstError;
+  await inLanes(count, 100, async (i) => {
+    try {
+      sockets.push(
+        await (target === 'parley' ? parleySocket(wsUrl, tokens[i % tokens.length]) : bareSocket(relayUrl, i)),
+      );
+    } catch (error) {
+      failed++;
+      firstError ??= String(error?.message ?? error);
+    }
+  });
+  send({ type: 'ready', opened: sockets.length, failed, firstError });
+  await nextMessage('close');
+  await Promise.all(sockets.map((socket) => socket.close()));
+  return { opened: sockets.length, failed, firstError };
+});
