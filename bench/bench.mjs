@@ -1,5 +1,6 @@
 // `npm run bench`: Parley's speed measured from outside, each figure beside a baseline measured in the
 // same run (rounds interleaved: baseline, Parley, baseline, Parley...; medians). See README "Performance".
+import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -28,6 +29,18 @@ const log = (line) => console.log(`[bench ${new Date().toISOString().slice(11, 1
 const stops = [];
 const testEnv = await createTestEnv('bench');
 const results = {};
+const errors = {};
+/** Runs one row; a row that fails is reported (and saved) without losing the others. */
+async function row(name, label, run) {
+  if (!only.includes(name)) return;
+  log(label);
+  try {
+    results[name] = await run();
+  } catch (error) {
+    errors[name] = String(error?.stack ?? error);
+    log(`${name} failed: ${error?.message ?? error}`);
+  }
+}
 try {
   const fake = await startNode(path.join(repoRoot, 'server/dist/test/fake-model-server.js'), {
     args: [String(port + 1)],
@@ -40,37 +53,19 @@ try {
   log(`Parley ${parley.url} (pid ${parley.pid}), ${rounds} rounds of ${seconds} s`);
   const users = await registerUsers(parley.url, 40, 'bench');
 
-  if (only.includes('http')) {
-    log('row 1: GraphQL over HTTP');
-    results.http = await httpRow({ parley, user: users[0], seconds, rounds, port: port + 20 });
-  }
-  if (only.includes('messages')) {
-    log('row 2: messages');
-    results.messages = await messagesRow({
-      parley,
-      users,
-      databaseUrl: testEnv.databaseUrl,
-      seconds,
-      rounds,
-      port: port + 21,
-    });
-  }
-  if (only.includes('jobs')) {
-    log('row 3: queued model calls');
-    results.jobs = await jobsRow({
-      parley,
-      users: users.slice(0, 20),
-      testEnv,
-      modelBaseUrl: fake.found,
-      seconds,
-      rounds,
-    });
-  }
+  await row('http', 'row 1: GraphQL over HTTP', () =>
+    httpRow({ parley, user: users[0], seconds, rounds, port: port + 20 }),
+  );
+  await row('messages', 'row 2: messages', () =>
+    messagesRow({ parley, env, users, databaseUrl: testEnv.databaseUrl, seconds, rounds, port: port + 23 }),
+  );
+  await row('jobs', 'row 3: queued model calls', () =>
+    jobsRow({ parley, users: users.slice(0, 20), testEnv, modelBaseUrl: fake.found, seconds, rounds }),
+  );
   await parley.stop();
-  if (only.includes('memory')) {
-    log(`row 4: idle sockets ${sizes.join(', ')}`);
-    results.memory = await memoryRow({ env, users, sizes, port: port + 22 });
-  }
+  await row('memory', `row 4: idle sockets ${sizes.join(', ')}`, () =>
+    memoryRow({ env, users, sizes, port: port + 25 }),
+  );
 } finally {
   for (const stop of stops.reverse()) await stop().catch(() => {});
   await testEnv.destroy();
@@ -93,5 +88,11 @@ console.log(
 const dir = path.join(benchDir, 'results');
 mkdirSync(dir, { recursive: true });
 const file = path.join(dir, `${machine.date.replace(/[:.]/g, '-')}.json`);
-writeFileSync(file, `${JSON.stringify({ machine, table, results }, null, 2)}\n`);
+writeFileSync(file, `${JSON.stringify({ machine, table, results, errors }, null, 2)}\n`);
+// Formatted as `npm run lint` wants it, so a committed result passes the lint.
+spawnSync(path.join(repoRoot, 'node_modules/.bin/biome'), ['format', '--write', file], { stdio: 'ignore' });
 log(`wrote ${path.relative(repoRoot, file)}`);
+if (Object.keys(errors).length) {
+  log(`rows that failed: ${Object.keys(errors).join(', ')}`);
+  process.exitCode = 1;
+}

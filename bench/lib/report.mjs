@@ -24,6 +24,15 @@ export function summarize(results) {
       baseline: `pgbench single-row inserts, 20 clients: ${fmt(b)}/s`,
       ratio: fmt(ratio(p, b), 2),
     });
+    if (s.crossProcess?.length) {
+      const c = med(s.crossProcess, 'perSecond');
+      rows.push({
+        what: 'cross-process delivery: senders on API process A, receivers on B, 20 pairs',
+        parley: `${fmt(c)}/s, p50 ${fmt(med(s.crossProcess, 'p50'))} ms, p99 ${fmt(med(s.crossProcess, 'p99'))} ms`,
+        baseline: `the same pairs on one process (above): ${fmt(p)}/s`,
+        ratio: fmt(ratio(c, p), 2),
+      });
+    }
     const [pl, bl] = [med(h.parley, 'p50'), med(h.baseline, 'p50')];
     rows.push({
       what: `delivery latency at half saturation (${fmt(h.rate)} messages/s)`,

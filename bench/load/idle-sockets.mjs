@@ -1,5 +1,5 @@
-// Row 4's client: opens `count` sockets that each hold one subscription and then stay idle, tells the
-// bench it is ready, and closes them all when told. Parley: graphql-ws with messageReceived; bare: `ws`
+// Row 4's client: opens sockets that each hold one subscription and then stay idle, in steps (e.g. 1,000
+// then 5,000 in all); after each step it tells the bench and waits, and it closes them all when told. Parley: graphql-ws with messageReceived; bare: `ws`
 // with one subscribe message answered by the relay.
 import { createClient } from 'graphql-ws';
 import WebSocket from 'ws';
@@ -38,22 +38,29 @@ function bareSocket(relayUrl, index) {
   });
 }
 
-generator(async ({ target, wsUrl, relayUrl, tokens, count }, send) => {
+generator(async ({ target, wsUrl, relayUrl, tokens, steps }, send) => {
   const sockets = [];
   let failed = 0;
   let firstError;
-  await inLanes(count, 100, async (i) => {
-    try {
-      sockets.push(
-        await (target === 'parley' ? parleySocket(wsUrl, tokens[i % tokens.length]) : bareSocket(relayUrl, i)),
-      );
-    } catch (error) {
-      failed++;
-      firstError ??= String(error?.message ?? error);
-    }
-  });
-  send({ type: 'ready', opened: sockets.length, failed, firstError });
-  await nextMessage('close');
+  let tried = 0;
+  for (const total of steps) {
+    await inLanes(total - tried, 100, async (i) => {
+      const index = tried + i;
+      try {
+        sockets.push(
+          await (target === 'parley'
+            ? parleySocket(wsUrl, tokens[index % tokens.length])
+            : bareSocket(relayUrl, index)),
+        );
+      } catch (error) {
+        failed++;
+        firstError ??= String(error?.message ?? error);
+      }
+    });
+    tried = total;
+    send({ type: 'ready', opened: sockets.length, failed });
+    await nextMessage('go-on');
+  }
   await Promise.all(sockets.map((socket) => socket.close()));
   return { opened: sockets.length, failed, firstError };
 });

@@ -19,9 +19,10 @@ function graphqlWs(wsUrl, token) {
   return client;
 }
 
-export function parleyPair({ wsUrl, sender, receiver }, onDelivered) {
+/** `receiverWsUrl`: the receiver on another API process (cross-process delivery). */
+export function parleyPair({ wsUrl, receiverWsUrl = wsUrl, sender, receiver }, onDelivered) {
   const from = graphqlWs(wsUrl, sender.token);
-  const to = graphqlWs(wsUrl, receiver.token);
+  const to = graphqlWs(receiverWsUrl, receiver.token);
   to.subscribe(
     { query: RECEIVE },
     {

@@ -6,7 +6,7 @@ import { generator, mark } from '../lib/generator.mjs';
 import { percentile } from '../lib/stats.mjs';
 import { parleyPair, relayPair } from './message-clients.mjs';
 
-generator(async ({ target, wsUrl, relayUrl, pairs, pattern, rate, seconds }) => {
+generator(async ({ target, wsUrl, receiverWsUrl, relayUrl, pairs, pattern, rate, seconds }) => {
   const pending = new Map(); // body -> { sentAt, arrived }
   const latencies = [];
   let failed = 0;
@@ -19,7 +19,9 @@ generator(async ({ target, wsUrl, relayUrl, pairs, pattern, rate, seconds }) => 
   };
   const clients = await Promise.all(
     pairs.map((pair, index) =>
-      target === 'parley' ? parleyPair({ wsUrl, ...pair }, onDelivered) : relayPair({ relayUrl, index }, onDelivered),
+      target === 'parley'
+        ? parleyPair({ wsUrl, receiverWsUrl, ...pair }, onDelivered)
+        : relayPair({ relayUrl, index }, onDelivered),
     ),
   );
   const deliver = (index, body) => {

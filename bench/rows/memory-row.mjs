@@ -5,25 +5,23 @@ import { benchDir, runLoad, startNode } from '../lib/children.mjs';
 import { startParley } from '../lib/parley.mjs';
 import { rssKb, settle } from '../lib/proc.mjs';
 
+/**
+ * RSS per socket as the slope between two steps (a fifth of the sockets open, then all): what the
+ * process holds before the first socket (start-up garbage, pools) cancels out.
+ */
 async function measure(server, job) {
-  await settle(server.pid);
-  const before = rssKb(server.pid);
-  let after;
+  const points = [];
   const result = await runLoad('idle-sockets', job, {
-    timeoutMs: 300_000,
+    timeoutMs: 600_000,
     onMessage: async (message, child) => {
       if (message.type !== 'ready') return;
       await settle(server.pid);
-      after = rssKb(server.pid);
-      child.send({ type: 'close' });
+      points.push({ opened: message.opened, rssKb: rssKb(server.pid) });
+      child.send({ type: 'go-on' });
     },
   });
-  return {
-    ...result,
-    rssBeforeKb: before,
-    rssAfterKb: after,
-    kbPerSocket: (after - before) / Math.max(1, result.opened),
-  };
+  const [first, last] = [points[0], points[points.length - 1]];
+  return { ...result, points, kbPerSocket: (last.rssKb - first.rssKb) / Math.max(1, last.opened - first.opened) };
 }
 
 export async function memoryRow({ env, users, sizes, port }) {
@@ -36,14 +34,14 @@ export async function memoryRow({ env, users, sizes, port }) {
     const baseline = await measure(relay, {
       target: 'bare',
       relayUrl: `ws://127.0.0.1:${relay.found}/`,
-      count,
+      steps: [count / 5, count],
     }).finally(() => relay.stop());
     const parley = await startParley(env, port + 1);
     const measured = await measure(parley, {
       target: 'parley',
       wsUrl: parley.wsUrl,
       tokens: users.map((u) => u.token),
-      count,
+      steps: [count / 5, count],
     }).finally(() => parley.stop());
     rows.push({ count, parley: measured, baseline });
   }

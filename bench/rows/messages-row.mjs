@@ -6,6 +6,7 @@ import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
 import { benchDir, repoRoot, runLoad, startNode } from '../lib/children.mjs';
+import { startParley } from '../lib/parley.mjs';
 import { median } from '../lib/stats.mjs';
 
 const PAIRS = 20;
@@ -52,10 +53,20 @@ function pgbench(databaseUrl, file, seconds) {
   });
 }
 
-export async function messagesRow({ parley, users, databaseUrl, seconds, rounds, port }) {
+export async function messagesRow({ parley, env, users, databaseUrl, seconds, rounds, port }) {
+  // Cross-process delivery: receivers on a second API process (ROLE=api) sharing Redis and Postgres.
+  const second = await startParley({ ...env, ROLE: 'api' }, port + 1);
+  try {
+    return await measureMessages({ parley, second, users, databaseUrl, seconds, rounds, port });
+  } finally {
+    await second.stop();
+  }
+}
+
+async function measureMessages({ parley, second, users, databaseUrl, seconds, rounds, port }) {
   const pairs = Array.from({ length: PAIRS }, (_, i) => ({ sender: users[2 * i], receiver: users[2 * i + 1] }));
   const file = await prepareScratchTable(databaseUrl);
-  const saturation = { parley: [], baseline: [] };
+  const saturation = { parley: [], baseline: [], crossProcess: [] };
   for (let round = 0; round < rounds; round++) {
     saturation.baseline.push(await pgbench(databaseUrl, file, seconds));
     const result = await runLoad(
@@ -64,6 +75,16 @@ export async function messagesRow({ parley, users, databaseUrl, seconds, rounds,
       { pid: parley.pid },
     );
     saturation.parley.push({ ...result, cpuMsPerOp: result.serverCpuMs / Math.max(1, result.sent) });
+    saturation.crossProcess.push(
+      await runLoad('message-load', {
+        target: 'parley',
+        wsUrl: parley.wsUrl,
+        receiverWsUrl: second.wsUrl,
+        pairs,
+        pattern: 'closed',
+        seconds,
+      }),
+    );
   }
 
   const rate = Math.max(1, Math.round(median(saturation.parley.map((s) => s.perSecond)) / 2));
