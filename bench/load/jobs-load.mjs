@@ -92,12 +92,12 @@ generator(async ({ mode, url, wsUrl, users, baseURL, concurrency, count, seconds
   const started = performance.now();
   const stopAt = started + seconds * 1000;
   const lanes = mode === 'ttft' ? 1 : concurrency;
-  let started_ = 0;
+  let begun = 0;
   await Promise.all(
     Array.from({ length: lanes }, async (_, lane) => {
       const user = users[lane % users.length];
-      while (performance.now() < stopAt && started_ < count) {
-        started_++;
+      while (performance.now() < stopAt && begun < count) {
+        begun++;
         try {
           const { firstText, total } = await oneJob(url, sockets[lane % users.length], user.token);
           durations.push(total);
