@@ -18,13 +18,6 @@ export function rssKb(pid) {
   return Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? Number.NaN);
 }
 
-/** Measures the process's CPU across `work()`: returns work's result and the CPU ms it used. */
-export async function withCpu(pid, work) {
-  const before = cpuMs(pid);
-  const result = await work();
-  return { result, cpuMs: cpuMs(pid) - before };
-}
-
 /** Waits (bounded) until the process uses under `busyMs` of CPU per 250 ms: it has settled. */
 export async function settle(pid, { busyMs = 10, timeoutMs = 15_000 } = {}) {
   const deadline = Date.now() + timeoutMs;
