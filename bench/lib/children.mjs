@@ -1,0 +1,92 @@
+// Child processes of the bench: servers it starts (waiting for a line that says they listen) and
+// load generators it forks (one message in with the job, one message back with the result).
+import { fork, spawn } from 'node:child_process';
+import { once } from 'node:events';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { cpuMs } from './proc.mjs';
+
+export const benchDir = fileURLToPath(new URL('..', import.meta.url));
+export const repoRoot = path.resolve(benchDir, '..');
+
+/** Starts `node <script>` and resolves once its output matches `ready` (the first group is returned). */
+export async function startNode(script, { args = [], env = {}, ready, timeoutMs = 30_000 }) {
+  const child = spawn(process.execPath, [script, ...args], {
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  const collect = (chunk) => {
+    output += chunk.toString();
+    if (output.length > 200_000) output = output.slice(-100_000);
+  };
+  child.stdout.on('data', collect);
+  child.stderr.on('data', collect);
+  const match = await new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`${script} did not start:\n${output}`)), timeoutMs);
+    const check = () => {
+      const found = ready.exec(output);
+      if (found) {
+        clearTimeout(timer);
+        child.stdout.off('data', check);
+        resolve(found);
+      }
+    };
+    child.stdout.on('data', check);
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`${script} exited with ${code}:\n${output}`));
+    });
+  });
+  return {
+    child,
+    pid: child.pid,
+    found: match[1],
+    output: () => output,
+    async stop() {
+      if (child.exitCode !== null || child.signalCode !== null) return;
+      const exited = once(child, 'exit');
+      child.kill('SIGTERM');
+      const timer = setTimeout(() => child.kill('SIGKILL'), 12_000);
+      await exited;
+      clearTimeout(timer);
+    },
+  };
+}
+
+/**
+ * Forks a load generator (bench/load/<name>.mjs), sends it `job`, and resolves with its result.
+ * `onMessage` sees the messages before the result (e.g. "ready" of a generator that holds sockets open).
+ * With `pid`, the result gets `serverCpuMs`: that process's CPU between the generator's marks (after
+ * its warm-up, until its last operation).
+ */
+export function runLoad(name, job, { timeoutMs = 180_000, onMessage, pid } = {}) {
+  let cpuAtStart;
+  let serverCpuMs;
+  const child = fork(path.join(benchDir, 'load', `${name}.mjs`), [], {
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`load generator ${name} took over ${timeoutMs} ms`));
+    }, timeoutMs);
+    child.on('message', (message) => {
+      if (message.type === 'mark' && pid) {
+        if (message.phase === 'start') cpuAtStart = cpuMs(pid);
+        else serverCpuMs = cpuMs(pid) - cpuAtStart;
+      } else if (message.type === 'result') {
+        clearTimeout(timer);
+        resolve(pid ? { ...message.result, serverCpuMs } : message.result);
+      } else if (message.type === 'error') {
+        clearTimeout(timer);
+        reject(new Error(`load generator ${name}: ${message.error}`));
+      } else onMessage?.(message, child);
+    });
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`load generator ${name} exited with ${code} before its result`));
+    });
+    child.send({ type: 'job', job });
+  });
+}

@@ -1,0 +1,77 @@
+// The bench's table (Markdown, as the README and the issue show it) from the rounds' medians.
+import { fmt, median, ratio } from './stats.mjs';
+
+const med = (samples, key) => median(samples.map((s) => s[key]));
+
+export function summarize(results) {
+  const rows = [];
+  const { http, messages, jobs, memory } = results;
+  if (http) {
+    const [p, b] = [med(http.parley, 'perSecond'), med(http.baseline, 'perSecond')];
+    rows.push({
+      what: 'GraphQL over HTTP `{ me { id username } }`, 50 connections',
+      parley: `${fmt(p)} req/s, ${fmt(med(http.parley, 'cpuMsPerOp'))} ms CPU/req`,
+      baseline: `bare node:http JSON route: ${fmt(b)} req/s, ${fmt(med(http.baseline, 'cpuMsPerOp'))} ms CPU/req`,
+      ratio: fmt(ratio(p, b), 2),
+    });
+  }
+  if (messages) {
+    const { saturation: s, halfRate: h } = messages;
+    const [p, b] = [med(s.parley, 'perSecond'), med(s.baseline, 'perSecond')];
+    rows.push({
+      what: '1:1 messages sent and delivered live, 20 sender/receiver pairs',
+      parley: `${fmt(p)}/s, p50 ${fmt(med(s.parley, 'p50'))} ms, p99 ${fmt(med(s.parley, 'p99'))} ms; ${fmt(med(s.parley, 'cpuMsPerOp'))} ms server CPU/message`,
+      baseline: `pgbench single-row inserts, 20 clients: ${fmt(b)}/s`,
+      ratio: fmt(ratio(p, b), 2),
+    });
+    if (s.crossProcess?.length) {
+      const c = med(s.crossProcess, 'perSecond');
+      rows.push({
+        what: 'cross-process delivery: senders on API process A, receivers on B, 20 pairs',
+        parley: `${fmt(c)}/s, p50 ${fmt(med(s.crossProcess, 'p50'))} ms, p99 ${fmt(med(s.crossProcess, 'p99'))} ms`,
+        baseline: `the same pairs on one process (above): ${fmt(p)}/s`,
+        ratio: fmt(ratio(c, p), 2),
+      });
+    }
+    const [pl, bl] = [med(h.parley, 'p50'), med(h.baseline, 'p50')];
+    rows.push({
+      what: `delivery latency at half saturation (${fmt(h.rate)} messages/s)`,
+      parley: `p50 ${fmt(pl)} ms, p99 ${fmt(med(h.parley, 'p99'))} ms (${fmt(med(h.parley, 'perSecond'))}/s delivered)`,
+      baseline: `bare \`ws\` relay: p50 ${fmt(bl)} ms, p99 ${fmt(med(h.baseline, 'p99'))} ms`,
+      ratio: `${fmt(ratio(pl, bl), 2)}× the latency`,
+    });
+  }
+  if (jobs) {
+    const { throughput: t, firstToken: f } = jobs;
+    const [p, b] = [med(t.parley, 'perSecond'), med(t.baseline, 'perSecond')];
+    rows.push({
+      what: 'queued model call, instant fake model, `submitChat` → COMPLETED',
+      parley: `${fmt(p)} jobs/s, ${fmt(med(t.parley, 'cpuMsPerOp'))} ms server CPU/job`,
+      baseline: `bare BullMQ add+process, same openai call: ${fmt(b)} jobs/s`,
+      ratio: fmt(ratio(p, b), 2),
+    });
+    const [p50, d50] = [med(f.parley, 'firstTextP50'), med(f.baseline, 'p50')];
+    const [p99, d99] = [med(f.parley, 'firstTextP99'), med(f.baseline, 'p99')];
+    rows.push({
+      what: 'added time to first token (over a direct openai client call)',
+      parley: `added p50 ${fmt(p50 - d50)} ms, p99 ${fmt(p99 - d99)} ms (Parley p50 ${fmt(p50)}, p99 ${fmt(p99)})`,
+      baseline: `direct: p50 ${fmt(d50)} ms, p99 ${fmt(d99)} ms`,
+      ratio: '',
+    });
+  }
+  for (const size of memory ?? []) {
+    rows.push({
+      what: `memory per idle subscribed WebSocket, ${fmt(size.count)} sockets`,
+      parley: `${fmt(size.parley.kbPerSocket)} KB by RSS (${size.parley.opened} open, ${size.parley.failed} refused)`,
+      baseline: `bare \`ws\`: ${fmt(size.baseline.kbPerSocket)} KB`,
+      ratio: `${fmt(ratio(size.parley.kbPerSocket, size.baseline.kbPerSocket), 2)}×`,
+    });
+  }
+  return rows;
+}
+
+export function markdownTable(rows) {
+  const lines = ['| what | Parley | baseline, same run | ratio |', '|---|---|---|---|'];
+  for (const row of rows) lines.push(`| ${row.what} | ${row.parley} | ${row.baseline} | ${row.ratio} |`);
+  return lines.join('\n');
+}
