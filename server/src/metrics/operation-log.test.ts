@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { after, before, describe, test } from 'node:test';
 import { type FakeModelServer, startFakeModelServer } from '../test/fake-model-server';
-import { codeOf, connect, gql, register, subscribe } from '../test/graphql-client';
+import { codeOf, connect, register, subscribe } from '../test/graphql-client';
 import { finished, modelEnv, waitForJob } from '../test/jobs-client';
 import { type ServerMode, startServer, startWorker, testEnv, uniqueName } from '../test/server-process';
 import { waitFor } from '../test/wait-for';
