@@ -113,8 +113,10 @@ export class JobsService {
   }
 
   private async publishLatest(jobId: string) {
-    const job = await this.db.chatJob.findUnique({ where: { id: jobId } }).catch(() => null);
-    if (job) await this.publish(toJobDto(job)).catch((err: unknown) => this.log.warn({ err }, 'job publish failed'));
+    // Runs from a timer: nothing awaits it, so every failure is logged here.
+    const failed = (err: unknown) => this.log.warn({ err, jobId }, 'publishing a canceled job failed');
+    const job = await this.db.chatJob.findUnique({ where: { id: jobId } }).catch(failed);
+    if (job) await this.publish(toJobDto(job)).catch(failed);
   }
 
   /** A new job with the same request as a failed or canceled one. */
