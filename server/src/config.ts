@@ -124,6 +124,11 @@ const schema = z
         ),
       )
       .default([]),
+    // issue 10, ops
+    /** SIGTERM: seconds to finish requests and running jobs and close everything; then the process ends. */
+    SHUTDOWN_TIMEOUT_SECONDS: z.coerce.number().int().min(1).max(600).default(10),
+    /** GET /metrics: when set, only `Authorization: Bearer <token>` may read it; unset, loopback only. */
+    METRICS_TOKEN: z.string().min(16).optional(),
   })
   .superRefine((env, ctx) => {
     if (env.REDIS_URL && !env.JWT_SECRET) {

@@ -7,6 +7,7 @@ import { startHttpServer } from './http/app';
 import { createLogger } from './logger';
 import { buildParleySchema } from './schema/build-schema';
 import { createServices } from './services';
+import { jobGrace, logStrayRejections, stopOnSignals } from './shutdown';
 
 async function main() {
   const envFile = path.join(repoRoot, '.env');
@@ -14,25 +15,17 @@ async function main() {
   if (process.env.NODE_ENV !== 'test' && existsSync(envFile)) process.loadEnvFile(envFile);
   const config = loadConfigOrExit();
   const log = createLogger(config.LOG_LEVEL);
+  logStrayRejections(log);
   const services = await createServices(config, log, { api: true, worker: config.ROLE !== 'api' });
   const http = await startHttpServer(services, await buildParleySchema());
   log.info({ url: http.url }, `Parley is running at ${http.url} (GraphQL IDE at ${http.url}/graphql)`);
 
-  let stopping = false;
-  const stop = async (signal: string) => {
-    if (stopping) return;
-    stopping = true;
-    log.info({ signal }, 'shutting down');
-    const force = setTimeout(() => process.exit(1), 10_000).unref();
+  stopOnSignals(log, config.SHUTDOWN_TIMEOUT_SECONDS, async (deadline) => {
+    // Stop accepting, answer what is running, close sockets with 1012 ("reconnect"); then jobs, Redis, database.
     await http.close().catch((err: unknown) => log.error({ err }, 'error closing the server'));
     log.debug('server closed');
-    await services.close().catch((err: unknown) => log.error({ err }, 'error closing services'));
-    log.debug('services closed');
-    clearTimeout(force);
-    process.exit(0);
-  };
-  process.on('SIGTERM', () => void stop('SIGTERM'));
-  process.on('SIGINT', () => void stop('SIGINT'));
+    await services.close(jobGrace(deadline));
+  });
 }
 
 main().catch((error: unknown) => {

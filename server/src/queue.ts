@@ -31,8 +31,21 @@ export interface JobQueue {
   /** Aborts the job if this process is running it. */
   abortLocal(jobId: string): void;
   startWorker(processor: JobProcessor, concurrency: number): void;
-  close(): Promise<void>;
+  /** Jobs waiting (or waiting to be retried) and running, for the metrics. */
+  depth(): Promise<{ waiting: number; active: number }>;
+  /**
+   * Stops taking jobs and lets the running ones finish, for at most `graceMs`; after that it stops waiting
+   * and the unfinished ones go back to the queue (BullMQ: their lock expires and another worker takes them;
+   * single node: they are resumed at the next start).
+   */
+  close(graceMs?: number): Promise<void>;
 }
+
+const within = (promise: Promise<unknown>, ms: number) =>
+  Promise.race([
+    promise.then(() => true),
+    new Promise<boolean>((resolve) => setTimeout(() => resolve(false), ms).unref()),
+  ]);
 
 export class BullMqQueue implements JobQueue {
   private readonly queue: Queue;
@@ -100,8 +113,22 @@ export class BullMqQueue implements JobQueue {
     this.worker.on('error', (err) => this.log.warn({ err }, 'worker error'));
   }
 
-  async close() {
-    await this.worker?.close();
+  async depth() {
+    const counts = await this.queue.getJobCounts('waiting', 'delayed', 'prioritized', 'active');
+    return {
+      waiting: (counts.waiting ?? 0) + (counts.delayed ?? 0) + (counts.prioritized ?? 0),
+      active: counts.active ?? 0,
+    };
+  }
+
+  async close(graceMs = 10_000) {
+    if (this.worker) {
+      const closing = this.worker.close();
+      if (!(await within(closing, graceMs))) {
+        this.log.warn('jobs still running at shutdown: they go back to the queue when their lock expires');
+        await within(this.worker.close(true), 1000);
+      }
+    }
     await this.queue.close();
   }
 }
@@ -112,6 +139,7 @@ export class InProcessQueue implements JobQueue {
   private concurrency = 1;
   private readonly waiting: { jobId: string; attempt: number }[] = [];
   private readonly running = new Map<string, AbortController>();
+  private readonly runs = new Set<Promise<void>>();
   private readonly timers = new Set<NodeJS.Timeout>();
   private closed = false;
 
@@ -140,16 +168,25 @@ export class InProcessQueue implements JobQueue {
     this.pump();
   }
 
-  async close() {
+  async depth() {
+    return { waiting: this.waiting.length + this.timers.size, active: this.running.size };
+  }
+
+  async close(graceMs = 10_000) {
+    // Not aborted: an abort means "canceled by its owner". What does not finish in time is resumed at the next start.
     this.closed = true;
     for (const timer of this.timers) clearTimeout(timer);
-    for (const controller of this.running.values()) controller.abort();
+    if (!(await within(Promise.all(this.runs), graceMs)))
+      this.log.warn('jobs still running at shutdown: they resume at the next start');
   }
 
   private pump() {
     while (!this.closed && this.processor && this.running.size < this.concurrency && this.waiting.length) {
       const next = this.waiting.shift();
-      if (next) void this.run(this.processor, next.jobId, next.attempt);
+      if (!next) continue;
+      const run = this.run(this.processor, next.jobId, next.attempt);
+      this.runs.add(run);
+      void run.finally(() => this.runs.delete(run));
     }
   }
 

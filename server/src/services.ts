@@ -51,7 +51,7 @@ export interface Services {
   queue: JobQueue;
   studies: StudyService;
   participantChat: ParticipantChatService;
-  close(): Promise<void>;
+  close(jobGraceMs?: number): Promise<void>;
 }
 
 export interface Roles {
@@ -134,7 +134,9 @@ export async function createServices(config: Config, log: Logger, roles: Roles):
   if (roles.api) {
     presence.start();
     bots.startHealthChecks(config.BOT_HEALTH_INTERVAL_SECONDS * 1000, (userId, online) => {
-      void presence.announce(userId, online);
+      presence
+        .announce(userId, online)
+        .catch((err: unknown) => log.warn({ err, userId }, 'bot presence announce failed'));
     });
   }
   if (roles.worker) {
@@ -174,16 +176,21 @@ export async function createServices(config: Config, log: Logger, roles: Roles):
     queue,
     studies: new StudyService(db, catalog, new ParticipantTokens(jwtSecret, 7 * 24 * 3600), config),
     participantChat: new ParticipantChatService(db, catalog, jobs, config),
-    async close() {
+    /**
+     * In order: stop timers, let running jobs finish within `jobGraceMs` (they still publish and write), then
+     * pub/sub, Redis and the database. Each step is attempted even when an earlier one failed.
+     */
+    async close(jobGraceMs = config.SHUTDOWN_TIMEOUT_SECONDS * 500) {
+      const step = (what: string) => (err: unknown) => log.warn({ err }, `shutdown: ${what} failed`);
       for (const timer of timers) clearInterval(timer);
       stopCancelListener();
       bots.stop();
-      await queue.close().catch(() => {});
       presence.stop();
-      await pubsub.close().catch(() => {});
-      redis?.disconnect();
-      await db.$disconnect();
-      await embedded?.stop();
+      await queue.close(jobGraceMs).catch(step('closing the queue'));
+      await pubsub.close().catch(step('closing pub/sub'));
+      await redis?.quit().catch(step('closing Redis'));
+      await db.$disconnect().catch(step('closing the database'));
+      await embedded?.stop().catch(step('stopping the embedded database'));
     },
   };
 }

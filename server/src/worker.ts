@@ -3,6 +3,7 @@ import { loadConfigOrExit } from './config';
 import { StartupError } from './errors';
 import { createLogger } from './logger';
 import { createServices } from './services';
+import { jobGrace, logStrayRejections, stopOnSignals } from './shutdown';
 
 // `npm run worker`: runs model calls from the BullMQ queue; start as many as you like, on any host.
 async function main() {
@@ -14,16 +15,11 @@ async function main() {
     process.exit(1);
   }
   const log = createLogger(config.LOG_LEVEL).child({ role: 'worker' });
+  logStrayRejections(log);
   const services = await createServices(config, log, { api: false, worker: true });
   log.info({ concurrency: config.WORKER_CONCURRENCY }, 'worker is running');
-  const stop = async () => {
-    const force = setTimeout(() => process.exit(1), 10_000).unref();
-    await services.close().catch((err: unknown) => log.error({ err }, 'error closing the worker'));
-    clearTimeout(force);
-    process.exit(0);
-  };
-  process.on('SIGTERM', () => void stop());
-  process.on('SIGINT', () => void stop());
+  // Running jobs finish (or go back to the queue when the budget runs out); then Redis and the database close.
+  stopOnSignals(log, config.SHUTDOWN_TIMEOUT_SECONDS, (deadline) => services.close(jobGrace(deadline)));
 }
 
 main().catch((error: unknown) => {

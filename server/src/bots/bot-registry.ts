@@ -58,8 +58,9 @@ export class BotRegistry {
         if (changed) onChange(entry.userId, problem === null);
       }
     };
-    void run();
-    this.timer = setInterval(() => void run(), intervalMs);
+    const runLogged = () => run().catch((err: unknown) => this.log.warn({ err }, 'bot health check failed'));
+    void runLogged();
+    this.timer = setInterval(runLogged, intervalMs);
     this.timer.unref();
   }
 

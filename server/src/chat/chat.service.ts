@@ -4,6 +4,7 @@ import { type Db, isUniqueViolation } from '../db/client';
 import { badInput, notFound } from '../errors';
 import { parseId } from '../ids';
 import type { JobsService } from '../jobs/jobs.service';
+import { metrics } from '../metrics/registry';
 import type { PubSub } from '../pubsub';
 import { userMessagesTopic } from './chat.topics';
 import { type MessageDto, toMessageDto, withUsers } from './message.dto';
@@ -66,6 +67,7 @@ export class ChatService {
       if (existing) return { message: existing, created: false };
       throw error;
     }
+    metrics.messagesSent.inc();
     await this.publish(message);
     return { message, created: true };
   }

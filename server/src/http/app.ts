@@ -9,6 +9,10 @@ import cors from 'cors';
 import express, { type ErrorRequestHandler } from 'express';
 import type { GraphQLSchema } from 'graphql';
 import type { Context } from '../context';
+import { metricsRoute } from '../metrics/metrics-route';
+import { operationLogPlugin } from '../metrics/operation-log';
+import { registerQueueDepth } from '../metrics/registry';
+import { assignRequestId, requestIdScope } from '../metrics/request-id';
 import { resolverFields } from '../schema/resolver-fields';
 import type { Services } from '../services';
 import { clientIpOf } from './client-ip';
@@ -48,6 +52,7 @@ export async function startHttpServer(services: Services, schema: GraphQLSchema)
   app.disable('x-powered-by');
   // false, a hop count or proxy addresses (see trust-proxy.ts); WebSockets use the same via clientIpOf.
   app.set('trust proxy', config.TRUST_PROXY);
+  app.use(assignRequestId);
   app.use(securityHeaders(config.STUDY_FRAME_ANCESTORS));
   const server = createServer(app);
   const rules = validationRules(config, resolverFields());
@@ -64,7 +69,12 @@ export async function startHttpServer(services: Services, schema: GraphQLSchema)
     parseOptions: { maxTokens: config.GRAPHQL_MAX_TOKENS },
     formatError: createFormatError(log),
     plugins: [
-      ApolloServerPluginDrainHttpServer({ httpServer: server }),
+      // Requests still running get most of the shutdown budget; jobs and connections need the rest.
+      ApolloServerPluginDrainHttpServer({
+        httpServer: server,
+        stopGracePeriodMillis: Math.floor(config.SHUTDOWN_TIMEOUT_SECONDS * 1000 * 0.4),
+      }),
+      operationLogPlugin(log),
       ApolloServerPluginLandingPageDisabled(),
       edgeChecksPlugin(schema),
     ],
@@ -76,6 +86,8 @@ export async function startHttpServer(services: Services, schema: GraphQLSchema)
   app.get('/healthz', (_req, res) => {
     res.json({ status: 'ok' });
   });
+  registerQueueDepth(() => services.queue.depth());
+  app.get('/metrics', metricsRoute(config.METRICS_TOKEN));
   app.get('/readyz', async (_req, res) => {
     const report = await readiness(services);
     res.status(report.ready ? 200 : 503).json(report);
@@ -91,6 +103,7 @@ export async function startHttpServer(services: Services, schema: GraphQLSchema)
     cors(config.FRONTEND_URL ? { origin: config.FRONTEND_URL, credentials: true } : { origin: false }),
     express.json({ limit: config.MAX_REQUEST_BYTES }),
     bodyErrors,
+    requestIdScope,
     expressMiddleware(apollo, {
       context: async ({ req }) => {
         const { viewer, participant } = await authenticate(services, req.headers.authorization);

@@ -1,11 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, Server } from 'node:http';
-import type { GraphQLSchema, ValidationRule } from 'graphql';
+import { type GraphQLSchema, getOperationAST, type ValidationRule } from 'graphql';
 import { useServer } from 'graphql-ws/use/ws';
 import { WebSocketServer } from 'ws';
 import { REVOCATIONS_TOPIC, type Revocation } from '../auth/revocations';
 import type { Viewer } from '../context';
 import { unauthenticated } from '../errors';
+import { metrics } from '../metrics/registry';
+import { WsOperations } from '../metrics/ws-operations';
 import type { Services } from '../services';
 import type { ParticipantViewer } from '../study/participant-tokens';
 import { authenticate, createContext } from './context-factory';
@@ -41,6 +43,12 @@ export async function attachWebSocket(
   // Dead peers miss a pong and are dropped, well within the presence timeout.
   const keepAlive = Math.max(1000, Math.floor((config.PRESENCE_TIMEOUT_SECONDS * 1000) / 2));
 
+  const operations = new WsOperations(log);
+  wss.on('connection', (socket) => {
+    metrics.wsConnections.inc();
+    socket.once('close', () => metrics.wsConnections.dec());
+  });
+
   const sessions = new SocketSessions(tokens, log);
   sessions.start(config.SESSION_CHECK_SECONDS * 1000);
 
@@ -75,7 +83,7 @@ export async function attachWebSocket(
         });
         return true;
       },
-      onSubscribe: async (ctx, _id, payload) => {
+      onSubscribe: async (ctx, id, payload) => {
         // A token revoked in another process closes this socket, but check on each operation too.
         // A participant token expires with its participation: a later operation on the socket is refused.
         if (ctx.extra.participant && !services.studies.tokens.verifyHeader(ctx.extra.token)) {
@@ -90,10 +98,25 @@ export async function attachWebSocket(
           }
         }
         const prepared = prepareWsOperation(schema, payload, { maxTokens: config.GRAPHQL_MAX_TOKENS, rules });
-        return 'errors' in prepared ? prepared.errors : prepared.args;
+        if ('errors' in prepared) {
+          operations.refused(ctx.extra, payload.operationName, prepared.errors);
+          return prepared.errors;
+        }
+        const operation = getOperationAST(prepared.args.document, prepared.args.operationName);
+        operations.started(ctx.extra, id, operation?.name?.value ?? payload.operationName, operation?.operation);
+        return prepared.args;
       },
-      onNext: (_ctx, _id, _payload, _args, result) => format.result(result),
-      onError: (_ctx, _id, _payload, errors) => format.all(errors),
+      onNext: (ctx, id, _payload, _args, result) => {
+        const formatted = format.result(result);
+        operations.answered(ctx.extra, id, (formatted as { errors?: unknown[] }).errors);
+        return formatted;
+      },
+      onError: (ctx, id, _payload, errors) => {
+        const formatted = format.all(errors);
+        operations.answered(ctx.extra, id, formatted);
+        return formatted;
+      },
+      onComplete: (ctx, id) => operations.completed(ctx.extra, ctx.extra, id),
       context: (ctx) =>
         createContext(services, ctx.extra.viewer ?? null, clientIp(ctx.extra.request), ctx.extra.participant ?? null),
       onClose: async (ctx) => {

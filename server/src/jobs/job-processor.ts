@@ -8,6 +8,7 @@ import type { Config } from '../config';
 import type { Db } from '../db/client';
 import type { ChatJob, Prisma } from '../generated/prisma/client';
 import type { Logger } from '../logger';
+import { metrics } from '../metrics/registry';
 import { type JobRun, PermanentJobError } from '../queue';
 import { modelHistory } from '../study/chat-history';
 import { settleTokens, usedTokens } from '../study/token-budget';
@@ -16,6 +17,12 @@ import { isFinished, toJobDto } from './chat-job.dto';
 import type { JobsService, StoredChatInput } from './jobs.service';
 
 const PARTIAL_SAVE_MS = 500;
+
+function countTokens(usage: unknown) {
+  const { prompt_tokens: prompt, completion_tokens: completion } = (usage ?? {}) as Record<string, unknown>;
+  if (typeof prompt === 'number' && prompt > 0) metrics.modelTokens.inc({ kind: 'prompt' }, prompt);
+  if (typeof completion === 'number' && completion > 0) metrics.modelTokens.inc({ kind: 'completion' }, completion);
+}
 
 interface Prepared {
   bot: BotConfig;
@@ -63,6 +70,7 @@ export class JobProcessor {
       },
     });
     if (started.count === 0) return;
+    const timer = metrics.jobDuration.startTimer();
     await this.publishCurrent(job.id);
 
     let text = '';
@@ -73,7 +81,10 @@ export class JobProcessor {
     const flush = () => {
       pending = undefined;
       lastPublished = Date.now();
-      void this.jobs.publish({ ...toJobDto(job), state: 'ACTIVE', attempts: run.attempt, text, error: null });
+      // A lost chunk is repaired by the next one or the final state: log it, never let it end the process.
+      this.jobs
+        .publish({ ...toJobDto(job), state: 'ACTIVE', attempts: run.attempt, text, error: null })
+        .catch((err: unknown) => log.warn({ err }, 'publishing a chunk failed'));
       // jobStatus shows the text so far: save it now and then, in order, without holding up the stream.
       if (lastPublished - lastSaved >= PARTIAL_SAVE_MS) {
         lastSaved = lastPublished;
@@ -82,7 +93,7 @@ export class JobProcessor {
           .then(() => this.db.chatJob.updateMany({ where: { id: job.id, state: 'ACTIVE' }, data: { text: snapshot } }))
           .then(
             () => undefined,
-            () => undefined,
+            (err: unknown) => log.warn({ err }, 'saving the text so far failed'),
           );
       }
     };
@@ -111,6 +122,8 @@ export class JobProcessor {
       clearTimeout(pending);
       await saving;
       await this.finish(job, { state: 'COMPLETED', text: result.text, usage: result.usage, sentTurnIds });
+      timer({ outcome: 'completed' });
+      countTokens(result.usage);
       log.info({ chars: result.text.length }, 'job completed');
     } catch (error) {
       clearTimeout(pending);
@@ -118,12 +131,15 @@ export class JobProcessor {
       if (run.signal.aborted) {
         // Canceled by its owner: keep what was said so far as the bot's (partial) reply.
         await this.finish(job, { state: 'CANCELED', text, sentTurnIds });
+        timer({ outcome: 'canceled' });
         return;
       }
       const failure = error instanceof ModelCallError ? error : new ModelCallError('INTERNAL', 'The job failed.', true);
       if (!(error instanceof ModelCallError)) log.error({ err: error }, 'job crashed');
       const last = !failure.transient || run.attempt >= run.maxAttempts;
       log.warn({ code: failure.code, detail: failure.detail, last }, 'model call failed');
+      timer({ outcome: last ? 'failed' : 'retried' });
+      metrics.jobFailures.inc({ code: failure.code, last: String(last) });
       if (last) {
         await this.finish(job, { state: 'FAILED', text, error: failure, sentTurnIds });
         throw new PermanentJobError(failure.message);

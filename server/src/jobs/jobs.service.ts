@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import type { RateLimit } from '../auth/rate-limiter';
 import type { BotRegistry } from '../bots/bot-registry';
 import type { Config } from '../config';
@@ -7,6 +6,7 @@ import { AppError, badInput, forbidden, notFound } from '../errors';
 import type { ChatJob, Prisma } from '../generated/prisma/client';
 import { parseId } from '../ids';
 import type { Logger } from '../logger';
+import { currentRequestId } from '../metrics/request-id';
 import type { PubSub } from '../pubsub';
 import type { JobQueue } from '../queue';
 import { settleTokens } from '../study/token-budget';
@@ -113,8 +113,10 @@ export class JobsService {
   }
 
   private async publishLatest(jobId: string) {
-    const job = await this.db.chatJob.findUnique({ where: { id: jobId } }).catch(() => null);
-    if (job) await this.publish(toJobDto(job)).catch(() => undefined);
+    // Runs from a timer: nothing awaits it, so every failure is logged here.
+    const failed = (err: unknown) => this.log.warn({ err, jobId }, 'publishing a canceled job failed');
+    const job = await this.db.chatJob.findUnique({ where: { id: jobId } }).catch(failed);
+    if (job) await this.publish(toJobDto(job)).catch(failed);
   }
 
   /** A new job with the same request as a failed or canceled one. */
@@ -200,7 +202,8 @@ export class JobsService {
   }
 
   private rowOf(owner: JobOwner) {
-    return { ...ownerWhere(owner), requestId: randomUUID() };
+    // The HTTP request's id (X-Request-Id): the worker logs it with every line about this job.
+    return { ...ownerWhere(owner), requestId: currentRequestId() };
   }
 
   private async create(

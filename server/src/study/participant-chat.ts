@@ -7,6 +7,7 @@ import { type NewMessage, parseNewMessage } from '../jobs/chat-input';
 import { type ChatJobDto, toJobDto } from '../jobs/chat-job.dto';
 import type { JobsService, StoredChatInput } from '../jobs/jobs.service';
 import type { SubmitChatInput } from '../jobs/submit-chat.input';
+import { currentRequestId } from '../metrics/request-id';
 import { imageUrls, taskTurns } from './chat-history';
 import type { ParticipantViewer } from './participant-tokens';
 import { inactiveReason, refuse as refuseInactive } from './participation-rules';
@@ -153,7 +154,7 @@ export class ParticipantChatService {
         taskId: task.id,
         model: settings.model,
         input: input as unknown as Prisma.InputJsonValue,
-        requestId: randomUUID(),
+        requestId: currentRequestId(),
       },
     });
     await tx.studyTurn.create({
