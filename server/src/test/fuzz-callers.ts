@@ -1,6 +1,6 @@
-import { gql, register } from '../test/graphql-client';
-import { uniqueName } from '../test/server-process';
-import { consented } from '../test/study-client';
+import { gql, register } from './graphql-client';
+import { uniqueName } from './server-process';
+import { consented } from './study-client';
 import type { Known } from './fuzz-values';
 
 export type CallerKind = 'anonymous' | 'user' | 'admin' | 'researcher' | 'participant';
