@@ -5,7 +5,7 @@ import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { codeOf, connect, gql, register } from '../test/graphql-client';
 import { type ServerMode, type ServerProcess, startServer, testEnv, uniqueName } from '../test/server-process';
-import { poll } from '../test/wait-for';
+import { pollUntil } from '../test/wait-for';
 
 const LOGIN = 'mutation($u: String!, $p: String!) { login(username: $u, password: $p) { token user { id role } } }';
 const ONLINE = '{ onlineUsers { user { id username online } connections { id connectedAt } } }';
@@ -43,7 +43,7 @@ for (const mode of ['redis', 'single-node'] as ServerMode[]) {
       await Promise.all(tabs.map((t) => t.connected));
 
       // A connection is registered just after its ack: poll until both are listed.
-      const entry = await poll(async () => {
+      const entry = await pollUntil(async () => {
         const online = (await gql(other.url, ONLINE, {}, adminToken)).data?.onlineUsers;
         const found = online.find((o: { user: { id: string } }) => o.user.id === alice.user.id);
         return found?.connections.length === 2 ? found : undefined;

@@ -9,13 +9,13 @@ export async function waitFor<T>(read: () => T | undefined, ms = 5000): Promise<
   }
 }
 
-/** Polls the async `read` until it returns something other than undefined, for at most `ms`. */
-export async function poll<T>(read: () => Promise<T | undefined>, ms = 5000): Promise<T> {
-  const deadline = Date.now() + ms;
+/** Polls the async `probe` until it returns something other than undefined, for at most `timeoutMs`. */
+export async function pollUntil<T>(probe: () => Promise<T | undefined>, timeoutMs = 20_000, everyMs = 100): Promise<T> {
+  const end = Date.now() + timeoutMs;
   for (;;) {
-    const value = await read();
+    const value = await probe();
     if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`nothing within ${ms} ms`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
+    if (Date.now() > end) throw new Error(`condition not met within ${timeoutMs} ms`);
+    await new Promise((resolve) => setTimeout(resolve, everyMs));
   }
 }
