@@ -13,6 +13,7 @@ import {
   waitForJob,
 } from '../test/jobs-client';
 import { type ServerMode, type ServerProcess, startServer, testEnv, uniqueName } from '../test/server-process';
+import { pollUntil } from '../test/wait-for';
 
 const SEND = 'mutation($to: ID!, $body: String!) { sendMessage(toUserId: $to, body: $body) { id job { id state } } }';
 const HISTORY =
@@ -300,29 +301,33 @@ for (const mode of ['redis', 'single-node'] as ServerMode[]) {
   });
 }
 
-describe('job results', () => {
-  test('stay readable for JOB_RESULT_TTL_SECONDS, then are gone; the bot reply stays in the conversation', async () => {
-    const fake = await startFakeModelServer();
-    const server = await startServer(testEnv('redis', modelEnv(fake, { JOB_RESULT_TTL_SECONDS: '2' })));
-    try {
-      const user = await register(server.url, uniqueName('ttl'));
-      const bot = await botId(server.url, user.token);
-      const sent = await gql(server.url, SEND, { to: bot, body: 'remember me' }, user.token);
-      const jobId = sent.data?.sendMessage.job.id;
-      assert.equal((await waitForJob(server.url, user.token, jobId, finished)).state, 'COMPLETED');
-      await new Promise((resolve) => setTimeout(resolve, 2500));
-      assert.equal(codeOf(await jobStatus(server.url, user.token, jobId)), 'NOT_FOUND');
-      const history = (await gql(server.url, HISTORY, { with: bot }, user.token)).data?.conversation.messages;
-      assert.deepEqual(
-        history.map((m: { body: string }) => m.body),
-        ['remember me', 'Echo: remember me [turns: 1]'],
-      );
-    } finally {
-      await server.stop();
-      await fake.close();
-    }
+for (const mode of ['redis', 'single-node'] as ServerMode[]) {
+  describe(`job results (${mode})`, () => {
+    test('stay readable for JOB_RESULT_TTL_SECONDS, then are gone; the bot reply stays in the conversation', async () => {
+      const fake = await startFakeModelServer();
+      const server = await startServer(testEnv(mode, modelEnv(fake, { JOB_RESULT_TTL_SECONDS: '2' })));
+      try {
+        const user = await register(server.url, uniqueName('ttl'));
+        const bot = await botId(server.url, user.token);
+        const sent = await gql(server.url, SEND, { to: bot, body: 'remember me' }, user.token);
+        const jobId = sent.data?.sendMessage.job.id;
+        assert.equal((await waitForJob(server.url, user.token, jobId, finished)).state, 'COMPLETED');
+        await pollUntil(
+          async () => (codeOf(await jobStatus(server.url, user.token, jobId)) === 'NOT_FOUND' ? true : undefined),
+          15_000,
+        );
+        const history = (await gql(server.url, HISTORY, { with: bot }, user.token)).data?.conversation.messages;
+        assert.deepEqual(
+          history.map((m: { body: string }) => m.body),
+          ['remember me', 'Echo: remember me [turns: 1]'],
+        );
+      } finally {
+        await server.stop();
+        await fake.close();
+      }
+    });
   });
-});
+}
 
 describe('limits on model calls', () => {
   let fake: FakeModelServer;
