@@ -11,7 +11,7 @@ import { createTestEnv } from './test-env.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const require = createRequire(import.meta.url);
-const { startFakeModelServer } = require('../server/dist/test/fake-model-server.js');
+const { startFakeModelServer } = require('../server/dist-test/test/fake-model-server.js');
 
 const env = await createTestEnv('e2e');
 // The shipped studies, and e2e-only ones (a short time limit, an attention check that ends the study).

@@ -3,8 +3,8 @@ import { randomBytes } from 'node:crypto';
 import { createRequire } from 'node:module';
 
 const require = createRequire(import.meta.url);
-const { createDatabase, dropDatabase, withDatabase } = require('../server/dist/db/admin-url.js');
-const { applyMigrations } = require('../server/dist/db/migrations.js');
+const { createDatabase, dropDatabase, withDatabase } = require('../server/dist-test/db/admin-url.js');
+const { applyMigrations } = require('../server/dist-test/db/migrations.js');
 const { Redis } = require('ioredis');
 
 export const PG_SERVER = process.env.TEST_PG_SERVER ?? 'postgresql://postgres@127.0.0.1:5432/postgres';

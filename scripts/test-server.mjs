@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { createTestEnv } from './test-env.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
-const dist = path.join(root, 'server/dist');
+const dist = path.join(root, 'server/dist-test');
 const only = process.argv.slice(2);
 const files = readdirSync(dist, { recursive: true })
   .filter((f) => f.endsWith('.test.js'))

@@ -8,6 +8,7 @@ import { type FakeModelServer, startFakeModelServer } from '../test/fake-model-s
 import { connect, gql, register, subscribe } from '../test/graphql-client';
 import { botId, finished, modelEnv, waitForJob } from '../test/jobs-client';
 import { type ServerProcess, startServer, testEnv, uniqueName } from '../test/server-process';
+import { waitFor } from '../test/wait-for';
 
 const CONTACTS = '{ contacts { id username isBot online botStatus } }';
 const SEND = 'mutation($to: ID!, $body: String!) { sendMessage(toUserId: $to, body: $body) { id job { id } } }';
@@ -49,7 +50,7 @@ describe('bots as contacts', () => {
         maxTokens: 64,
         temperature: 0.2,
       },
-      { name: plain, kind: 'http', url: `${fake.url}/bot` },
+      { name: plain, kind: 'http', url: `${fake.url}/bot`, healthUrl: `${fake.url}/health` },
     ]);
     server = await startServer(
       testEnv('redis', { ...modelEnv(fake), BOTS_FILE: botsFile, LOCAL_LLM_KEY: 'local-key' }),
@@ -62,6 +63,12 @@ describe('bots as contacts', () => {
 
   test('ChatGPT and the BOTS_FILE bots are online contacts while their endpoints answer', async () => {
     const user = await register(server.url, uniqueName('u'));
+    // Each endpoint must have been asked: a bot that is shown online without a check proves nothing.
+    const checked = (authorization: string | undefined, path: RegExp) =>
+      fake.healthChecks.some((c) => c.authorization === authorization && path.test(c.path)) || undefined;
+    await waitFor(() => checked('Bearer test-key', /\/models$/));
+    await waitFor(() => checked('Bearer local-key', /\/models$/));
+    await waitFor(() => checked(undefined, /^\/health$/));
     for (const name of ['ChatGPT', local, plain]) {
       const bot = await contact(server.url, user.token, name);
       assert.equal(bot?.isBot, true, name);

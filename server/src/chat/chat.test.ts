@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { codeOf, connect, gql, register, subscribe } from '../test/graphql-client';
+import { codeOf, connect, gql, register, subscribe, untilLive } from '../test/graphql-client';
 import { type ServerMode, type ServerProcess, startServer, testEnv, uniqueName } from '../test/server-process';
 
 const SEND = `mutation($to: ID!, $body: String!, $cid: String) {
@@ -27,8 +27,10 @@ for (const mode of ['redis', 'single-node'] as ServerMode[]) {
       const aliceOtherTab = connect(server.wsUrl, alice.token);
       const bobInbox = subscribe(bobTab, RECEIVED);
       const aliceEcho = subscribe(aliceOtherTab, RECEIVED);
-      await Promise.all([bobTab.connected, aliceOtherTab.connected]);
-      await new Promise((resolve) => setTimeout(resolve, 200)); // let the subscriptions register
+      const probe = () => gql(server.url, SEND, { to: bob.user.id, body: 'probe' }, alice.token);
+      const isProbe = (e: Record<string, any>) => e.messageReceived.body === 'probe';
+      await untilLive(bobInbox, probe, isProbe);
+      await untilLive(aliceEcho, probe, isProbe);
 
       const sent = await gql(server.url, SEND, { to: bob.user.id, body: 'hello bob', cid: 'c-1' }, alice.token);
       assert.equal(sent.data?.sendMessage.body, 'hello bob');

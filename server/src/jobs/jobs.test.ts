@@ -13,6 +13,7 @@ import {
   waitForJob,
 } from '../test/jobs-client';
 import { type ServerMode, type ServerProcess, startServer, testEnv, uniqueName } from '../test/server-process';
+import { pollUntil } from '../test/wait-for';
 
 const SEND = 'mutation($to: ID!, $body: String!) { sendMessage(toUserId: $to, body: $body) { id job { id state } } }';
 const HISTORY =
@@ -300,96 +301,104 @@ for (const mode of ['redis', 'single-node'] as ServerMode[]) {
   });
 }
 
-describe('job results', () => {
-  test('stay readable for JOB_RESULT_TTL_SECONDS, then are gone; the bot reply stays in the conversation', async () => {
-    const fake = await startFakeModelServer();
-    const server = await startServer(testEnv('redis', modelEnv(fake, { JOB_RESULT_TTL_SECONDS: '2' })));
-    try {
-      const user = await register(server.url, uniqueName('ttl'));
-      const bot = await botId(server.url, user.token);
-      const sent = await gql(server.url, SEND, { to: bot, body: 'remember me' }, user.token);
-      const jobId = sent.data?.sendMessage.job.id;
-      assert.equal((await waitForJob(server.url, user.token, jobId, finished)).state, 'COMPLETED');
-      await new Promise((resolve) => setTimeout(resolve, 2500));
-      assert.equal(codeOf(await jobStatus(server.url, user.token, jobId)), 'NOT_FOUND');
-      const history = (await gql(server.url, HISTORY, { with: bot }, user.token)).data?.conversation.messages;
-      assert.deepEqual(
-        history.map((m: { body: string }) => m.body),
-        ['remember me', 'Echo: remember me [turns: 1]'],
+for (const mode of ['redis', 'single-node'] as ServerMode[]) {
+  describe(`job results (${mode})`, () => {
+    test('stay readable for JOB_RESULT_TTL_SECONDS, then are gone; the bot reply stays in the conversation', async () => {
+      const fake = await startFakeModelServer();
+      const server = await startServer(testEnv(mode, modelEnv(fake, { JOB_RESULT_TTL_SECONDS: '2' })));
+      try {
+        const user = await register(server.url, uniqueName('ttl'));
+        const bot = await botId(server.url, user.token);
+        const sent = await gql(server.url, SEND, { to: bot, body: 'remember me' }, user.token);
+        const jobId = sent.data?.sendMessage.job.id;
+        assert.equal((await waitForJob(server.url, user.token, jobId, finished)).state, 'COMPLETED');
+        await pollUntil(
+          async () => (codeOf(await jobStatus(server.url, user.token, jobId)) === 'NOT_FOUND' ? true : undefined),
+          15_000,
+        );
+        const history = (await gql(server.url, HISTORY, { with: bot }, user.token)).data?.conversation.messages;
+        assert.deepEqual(
+          history.map((m: { body: string }) => m.body),
+          ['remember me', 'Echo: remember me [turns: 1]'],
+        );
+      } finally {
+        await server.stop();
+        await fake.close();
+      }
+    });
+  });
+}
+
+for (const mode of ['redis', 'single-node'] as ServerMode[]) {
+  describe(`limits on model calls (${mode})`, () => {
+    let fake: FakeModelServer;
+    let server: ServerProcess;
+    before(async () => {
+      fake = await startFakeModelServer();
+      server = await startServer(
+        testEnv(
+          mode,
+          modelEnv(fake, {
+            CHAT_RATE_PER_MINUTE: '3',
+            CHAT_MAX_CONCURRENT: '1',
+            ALLOWED_MODELS: 'test-model,other-model',
+          }),
+        ),
       );
-    } finally {
+    });
+    after(async () => {
       await server.stop();
       await fake.close();
-    }
-  });
-});
-
-describe('limits on model calls', () => {
-  let fake: FakeModelServer;
-  let server: ServerProcess;
-  before(async () => {
-    fake = await startFakeModelServer();
-    server = await startServer(
-      testEnv(
-        'redis',
-        modelEnv(fake, {
-          CHAT_RATE_PER_MINUTE: '3',
-          CHAT_MAX_CONCURRENT: '1',
-          ALLOWED_MODELS: 'test-model,other-model',
-        }),
-      ),
-    );
-  });
-  after(async () => {
-    await server.stop();
-    await fake.close();
-  });
-
-  test('per-user concurrency and rate limits answer RATE_LIMITED; other users are unaffected', async () => {
-    const dan = await register(server.url, uniqueName('dan'));
-    const slow = await submitChat(server.url, dan.token, {
-      messages: [{ role: 'user', content: 'slow [tokens:20] [delay:50]' }],
     });
-    assert.ok(slow.data?.submitChat.id);
-    assert.equal(
-      codeOf(await submitChat(server.url, dan.token, { messages: [{ role: 'user', content: 'another' }] })),
-      'RATE_LIMITED',
-    );
-    // A message to a bot is refused before it is stored.
-    const bot = await botId(server.url, dan.token);
-    assert.equal(codeOf(await gql(server.url, SEND, { to: bot, body: 'hello?' }, dan.token)), 'RATE_LIMITED');
-    assert.deepEqual((await gql(server.url, HISTORY, { with: bot }, dan.token)).data?.conversation.messages, []);
-    await waitForJob(server.url, dan.token, slow.data?.submitChat.id as string, finished);
-    // Calls refused for concurrency did not use up the rate: two more fit in the minute, then no more.
-    for (const content of ['second', 'third']) {
-      const job = (await submitChat(server.url, dan.token, { messages: [{ role: 'user', content }] })).data?.submitChat;
-      assert.ok(job?.id, content);
-      await waitForJob(server.url, dan.token, job.id, finished);
-    }
-    const limited = await submitChat(server.url, dan.token, { messages: [{ role: 'user', content: 'fourth' }] });
-    assert.equal(codeOf(limited), 'RATE_LIMITED');
-    assert.ok(Number(limited.errors?.[0]?.extensions?.retryAfterSeconds) > 0);
-    const erin = await register(server.url, uniqueName('erin'));
-    assert.ok(
-      (await submitChat(server.url, erin.token, { messages: [{ role: 'user', content: 'mine' }] })).data?.submitChat.id,
-    );
-  });
 
-  test('ALLOWED_MODELS restricts the model', async () => {
-    const fay = await register(server.url, uniqueName('fay'));
-    assert.equal(
-      codeOf(
-        await submitChat(server.url, fay.token, { messages: [{ role: 'user', content: 'hi' }], model: 'gpt-5-pro' }),
-      ),
-      'BAD_USER_INPUT',
-    );
-    const ok = await submitChat(server.url, fay.token, {
-      messages: [{ role: 'user', content: 'hi' }],
-      model: 'other-model',
+    test('per-user concurrency and rate limits answer RATE_LIMITED; other users are unaffected', async () => {
+      const dan = await register(server.url, uniqueName('dan'));
+      const slow = await submitChat(server.url, dan.token, {
+        messages: [{ role: 'user', content: 'slow [tokens:20] [delay:50]' }],
+      });
+      assert.ok(slow.data?.submitChat.id);
+      assert.equal(
+        codeOf(await submitChat(server.url, dan.token, { messages: [{ role: 'user', content: 'another' }] })),
+        'RATE_LIMITED',
+      );
+      // A message to a bot is refused before it is stored.
+      const bot = await botId(server.url, dan.token);
+      assert.equal(codeOf(await gql(server.url, SEND, { to: bot, body: 'hello?' }, dan.token)), 'RATE_LIMITED');
+      assert.deepEqual((await gql(server.url, HISTORY, { with: bot }, dan.token)).data?.conversation.messages, []);
+      await waitForJob(server.url, dan.token, slow.data?.submitChat.id as string, finished);
+      // Calls refused for concurrency did not use up the rate: two more fit in the minute, then no more.
+      for (const content of ['second', 'third']) {
+        const job = (await submitChat(server.url, dan.token, { messages: [{ role: 'user', content }] })).data
+          ?.submitChat;
+        assert.ok(job?.id, content);
+        await waitForJob(server.url, dan.token, job.id, finished);
+      }
+      const limited = await submitChat(server.url, dan.token, { messages: [{ role: 'user', content: 'fourth' }] });
+      assert.equal(codeOf(limited), 'RATE_LIMITED');
+      assert.ok(Number(limited.errors?.[0]?.extensions?.retryAfterSeconds) > 0);
+      const erin = await register(server.url, uniqueName('erin'));
+      assert.ok(
+        (await submitChat(server.url, erin.token, { messages: [{ role: 'user', content: 'mine' }] })).data?.submitChat
+          .id,
+      );
     });
-    assert.equal(
-      (await waitForJob(server.url, fay.token, ok.data?.submitChat.id as string, finished)).model,
-      'other-model',
-    );
+
+    test('ALLOWED_MODELS restricts the model', async () => {
+      const fay = await register(server.url, uniqueName('fay'));
+      assert.equal(
+        codeOf(
+          await submitChat(server.url, fay.token, { messages: [{ role: 'user', content: 'hi' }], model: 'gpt-5-pro' }),
+        ),
+        'BAD_USER_INPUT',
+      );
+      const ok = await submitChat(server.url, fay.token, {
+        messages: [{ role: 'user', content: 'hi' }],
+        model: 'other-model',
+      });
+      assert.equal(
+        (await waitForJob(server.url, fay.token, ok.data?.submitChat.id as string, finished)).model,
+        'other-model',
+      );
+    });
   });
-});
+}

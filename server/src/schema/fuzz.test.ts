@@ -4,12 +4,12 @@ import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { buildSchema } from 'graphql';
 import { type FakeModelServer, startFakeModelServer } from '../test/fake-model-server';
+import { type CallerKind, setUpCallers } from '../test/fuzz-callers';
+import { buildOperation, type FuzzOperation, rootFields } from '../test/fuzz-operations';
+import { type Outcome, overHttp, Sockets } from '../test/fuzz-transport';
+import { seeded } from '../test/fuzz-values';
 import { modelEnv } from '../test/jobs-client';
 import { type ServerMode, type ServerProcess, startServer, testEnv } from '../test/server-process';
-import { type CallerKind, setUpCallers } from './fuzz-callers';
-import { buildOperation, type FuzzOperation, rootFields } from './fuzz-operations';
-import { type Outcome, overHttp, Sockets } from './fuzz-transport';
-import { seeded } from './fuzz-values';
 
 const SEED = 0x9a41e7;
 const CALLERS: CallerKind[] = ['anonymous', 'user', 'admin', 'researcher', 'participant'];

@@ -14,6 +14,8 @@ export interface FakeModelServer {
   /** Base URL for OPENAI_BASE_URL. */
   baseUrl: string;
   requests: { model: string; max_tokens?: number; messages: { role: string; content: unknown }[]; stream?: boolean }[];
+  /** Every health check received (the model list, or `/health` for http bots), with the key it carried. */
+  healthChecks: { path: string; authorization?: string }[];
   setHealthy(healthy: boolean): void;
   close(): Promise<void>;
 }
@@ -63,11 +65,13 @@ function error(res: ServerResponse, status: number) {
 export async function startFakeModelServer(port = 0): Promise<FakeModelServer> {
   const requests: FakeModelServer['requests'] = [];
   const failures = new Map<string, number>();
+  const healthChecks: FakeModelServer['healthChecks'] = [];
   let healthy = true;
 
   const server = createServer(async (req, res) => {
     try {
-      if (req.method === 'GET' && req.url?.endsWith('/models')) {
+      if (req.method === 'GET' && (req.url?.endsWith('/models') || req.url === '/health')) {
+        healthChecks.push({ path: req.url, authorization: req.headers.authorization });
         if (!healthy) return error(res, 503);
         res.writeHead(200, { 'content-type': 'application/json' });
         return res.end(
@@ -143,6 +147,7 @@ export async function startFakeModelServer(port = 0): Promise<FakeModelServer> {
     url,
     baseUrl: `${url}/v1`,
     requests,
+    healthChecks,
     setHealthy: (value) => {
       healthy = value;
     },

@@ -139,3 +139,24 @@ export function subscribe<T = Record<string, any>>(
 }
 
 export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/**
+ * graphql-ws acknowledges no single subscription, so a test cannot know when the server listens. This repeats
+ * `probe` (an action that publishes to the subscription) until an event it caused arrives: from then on the
+ * subscription is live. Throws after `ms`.
+ */
+export async function untilLive<T>(
+  sub: Subscription<T>,
+  probe: () => Promise<unknown>,
+  caused: (event: T) => boolean,
+  ms = 10_000,
+): Promise<void> {
+  const deadline = Date.now() + ms;
+  while (!sub.events.some(caused)) {
+    if (Date.now() > deadline) {
+      throw new Error(`subscription not live within ${ms} ms; errors ${JSON.stringify(sub.errors)}`);
+    }
+    await probe();
+    await sub.next(caused, 250).catch(() => undefined);
+  }
+}

@@ -49,8 +49,8 @@ const mainJs = path.resolve(__dirname, '../main.js');
 const workerJs = path.resolve(__dirname, '../worker.js');
 
 /** Starts the real server (server/dist/main.js) as a child process and waits until it listens. */
-export function startServer(env: Record<string, string> = testEnv()): Promise<ServerProcess> {
-  return startProcess(mainJs, env, /"url":"(http:\/\/[^"]+)"/);
+export function startServer(env: Record<string, string> = testEnv(), timeoutMs = 30_000): Promise<ServerProcess> {
+  return startProcess(mainJs, env, /"url":"(http:\/\/[^"]+)"/, timeoutMs);
 }
 
 /** Starts a queue worker (server/dist/worker.js); it has no URL of its own. */
@@ -58,7 +58,12 @@ export function startWorker(env: Record<string, string> = testEnv()): Promise<Se
   return startProcess(workerJs, env, /"msg":"worker is (running)"/);
 }
 
-async function startProcess(script: string, env: Record<string, string>, ready: RegExp): Promise<ServerProcess> {
+async function startProcess(
+  script: string,
+  env: Record<string, string>,
+  ready: RegExp,
+  timeoutMs = 30_000,
+): Promise<ServerProcess> {
   const base = Object.fromEntries(
     Object.entries(process.env).filter(
       ([k]) => !/^(DATABASE_URL|REDIS_URL|REDIS_PREFIX|PORT|JWT_SECRET|OPENAI_\w+|GPT_\w+|BOTS_FILE|ROLE)$/.test(k),
@@ -69,7 +74,10 @@ async function startProcess(script: string, env: Record<string, string>, ready: 
   child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
   child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
   const url = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`server did not start:\n${output}`)), 30_000);
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL'); // a process that never got ready must not outlive the test
+      reject(new Error(`server did not start within ${timeoutMs} ms:\n${output}`));
+    }, timeoutMs);
     const onData = () => {
       const match = ready.exec(output);
       if (match?.[1]) {

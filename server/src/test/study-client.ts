@@ -97,15 +97,7 @@ export async function sql<T = Record<string, unknown>>(text: string, values: unk
 }
 
 /** Polls `probe` until it returns a value (not undefined), failing after `timeoutMs`. */
-export async function pollUntil<T>(probe: () => Promise<T | undefined>, timeoutMs = 20_000, everyMs = 100): Promise<T> {
-  const end = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > end) throw new Error(`condition not met within ${timeoutMs} ms`);
-    await new Promise((resolve) => setTimeout(resolve, everyMs));
-  }
-}
+export { pollUntil } from './wait-for';
 
 /** The claims of a JWT, read without verifying (the test only inspects what the server issued). */
 export function jwtClaims(token: string): Record<string, unknown> {

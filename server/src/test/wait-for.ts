@@ -8,3 +8,14 @@ export async function waitFor<T>(read: () => T | undefined, ms = 5000): Promise<
     await new Promise((resolve) => setTimeout(resolve, 10));
   }
 }
+
+/** Polls the async `probe` until it returns something other than undefined, for at most `timeoutMs`. */
+export async function pollUntil<T>(probe: () => Promise<T | undefined>, timeoutMs = 20_000, everyMs = 100): Promise<T> {
+  const end = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (value !== undefined) return value;
+    if (Date.now() > end) throw new Error(`condition not met within ${timeoutMs} ms`);
+    await new Promise((resolve) => setTimeout(resolve, everyMs));
+  }
+}

@@ -1,7 +1,7 @@
-import { gql, register } from '../test/graphql-client';
-import { uniqueName } from '../test/server-process';
-import { consented } from '../test/study-client';
 import type { Known } from './fuzz-values';
+import { gql, register } from './graphql-client';
+import { uniqueName } from './server-process';
+import { consented } from './study-client';
 
 export type CallerKind = 'anonymous' | 'user' | 'admin' | 'researcher' | 'participant';
 export type Callers = Record<CallerKind, string | undefined>;
