@@ -19,8 +19,8 @@ const sizes = (process.env.BENCH_SOCKETS ?? '1000,5000').split(',').map(Number).
 const only = (process.env.BENCH_ONLY ?? 'http,messages,jobs,memory').split(',');
 const port = Number(process.env.BENCH_PORT ?? 4900); // uses port .. port+29
 
-if (!existsSync(path.join(repoRoot, 'server/dist/main.js'))) {
-  console.error('No production build: run `npm run build` first (`npm run bench` does).');
+if (!existsSync(path.join(repoRoot, 'server/dist/main.js')) || !existsSync(path.join(repoRoot, 'server/dist-test'))) {
+  console.error('No build: run `npm run build && npm run build:test` first (`npm run bench` does).');
   process.exit(1);
 }
 
@@ -42,7 +42,7 @@ async function row(name, label, run) {
   }
 }
 try {
-  const fake = await startNode(path.join(repoRoot, 'server/dist/test/fake-model-server.js'), {
+  const fake = await startNode(path.join(repoRoot, 'server/dist-test/test/fake-model-server.js'), {
     args: [String(port + 1)],
     ready: /fake model server at (\S+)/,
   });
