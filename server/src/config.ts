@@ -124,6 +124,9 @@ const schema = z
         ),
       )
       .default([]),
+    // issue 10, hotpaths
+    // Distinct WebSocket documents kept parsed and validated per process (0 = no cache).
+    GRAPHQL_DOCUMENT_CACHE_SIZE: int(0, 100_000).default(1000),
   })
   .superRefine((env, ctx) => {
     if (env.REDIS_URL && !env.JWT_SECRET) {

@@ -9,6 +9,7 @@ import { unauthenticated } from '../errors';
 import type { Services } from '../services';
 import type { ParticipantViewer } from '../study/participant-tokens';
 import { authenticate, createContext } from './context-factory';
+import { DocumentCache } from './document-cache';
 import { createFormatError } from './format-error';
 import { SocketSessions } from './socket-sessions';
 import { wsErrorFormatter } from './ws-errors';
@@ -43,6 +44,9 @@ export async function attachWebSocket(
 
   const sessions = new SocketSessions(tokens, log);
   sessions.start(config.SESSION_CHECK_SECONDS * 1000);
+
+  // One parse and validation per distinct document, not per subscribe; subscriptions share the document.
+  const documents = new DocumentCache(config.GRAPHQL_DOCUMENT_CACHE_SIZE);
 
   let shuttingDown = false;
   const disposable = useServer<Record<string, unknown>, ConnectionState>(
@@ -89,7 +93,11 @@ export async function attachWebSocket(
             return [unauthenticated('Your session has ended.')];
           }
         }
-        const prepared = prepareWsOperation(schema, payload, { maxTokens: config.GRAPHQL_MAX_TOKENS, rules });
+        const prepared = prepareWsOperation(schema, payload, {
+          maxTokens: config.GRAPHQL_MAX_TOKENS,
+          rules,
+          cache: documents,
+        });
         return 'errors' in prepared ? prepared.errors : prepared.args;
       },
       onNext: (_ctx, _id, _payload, _args, result) => format.result(result),
