@@ -15,8 +15,6 @@ import type { StoredTurn } from './chat-input';
 import { isFinished, toJobDto } from './chat-job.dto';
 import type { JobsService, StoredChatInput } from './jobs.service';
 
-const PARTIAL_SAVE_MS = 500;
-
 interface Prepared {
   bot: BotConfig;
   turns: StoredTurn[];
@@ -51,40 +49,57 @@ export class JobProcessor {
       return;
     }
     const log = this.log.child({ jobId: job.id, requestId: job.requestId, attempt: run.attempt });
+    const activeData = {
+      state: 'ACTIVE' as const,
+      attempts: run.attempt,
+      startedAt: new Date(),
+      text: '',
+      errorCode: null,
+      errorMessage: null,
+    };
     const started = await this.db.chatJob.updateMany({
       where: { id: job.id, state: { in: ['QUEUED', 'ACTIVE'] } },
-      data: {
-        state: 'ACTIVE',
-        attempts: run.attempt,
-        startedAt: new Date(),
-        text: '',
-        errorCode: null,
-        errorMessage: null,
-      },
+      data: activeData,
     });
     if (started.count === 0) return;
-    await this.publishCurrent(job.id);
+    // The row is what was read plus what was just written: no second read to publish it.
+    await this.jobs.publish(toJobDto({ ...job, ...activeData }));
 
     let text = '';
     let lastPublished = 0;
-    let lastSaved = Date.now();
     let saving = Promise.resolve();
     let pending: NodeJS.Timeout | undefined;
+    let inFlight = false;
+    let behind = false;
+    // Saved, then published, in order: a subscriber that arrives after a publish reads at least that text in
+    // its first event (jobStatus too), and one that arrived before receives the publish. While one save is
+    // under way, the next flushes fold into one save of the latest text.
+    const pump = async () => {
+      inFlight = true;
+      try {
+        do {
+          behind = false;
+          const snapshot = text;
+          await this.db.chatJob.updateMany({ where: { id: job.id, state: 'ACTIVE' }, data: { text: snapshot } });
+          await this.jobs.publish({
+            ...toJobDto(job),
+            state: 'ACTIVE',
+            attempts: run.attempt,
+            text: snapshot,
+            error: null,
+          });
+        } while (behind);
+      } catch (err) {
+        log.warn({ err }, 'could not save or publish the text so far');
+      } finally {
+        inFlight = false;
+      }
+    };
     const flush = () => {
       pending = undefined;
       lastPublished = Date.now();
-      void this.jobs.publish({ ...toJobDto(job), state: 'ACTIVE', attempts: run.attempt, text, error: null });
-      // jobStatus shows the text so far: save it now and then, in order, without holding up the stream.
-      if (lastPublished - lastSaved >= PARTIAL_SAVE_MS) {
-        lastSaved = lastPublished;
-        const snapshot = text;
-        saving = saving
-          .then(() => this.db.chatJob.updateMany({ where: { id: job.id, state: 'ACTIVE' }, data: { text: snapshot } }))
-          .then(
-            () => undefined,
-            () => undefined,
-          );
-      }
+      if (inFlight) behind = true;
+      else saving = pump();
     };
     const onDelta = (delta: string) => {
       text += delta;
@@ -204,7 +219,7 @@ export class JobProcessor {
     },
   ) {
     const postReply = job.botId !== null && outcome.text.trim().length > 0 && outcome.state !== 'FAILED';
-    const reply = await this.db.$transaction(async (tx) => {
+    const done = await this.db.$transaction(async (tx) => {
       const current = await tx.chatJob.findUniqueOrThrow({ where: { id: job.id } });
       // A cancel that landed first keeps its CANCELED state; the text said so far is still kept.
       const state = current.state === 'CANCELED' ? 'CANCELED' : outcome.state;
@@ -241,7 +256,7 @@ export class JobProcessor {
         });
         await settleTokens(tx, job.id, usedTokens(outcome.usage), outcome.text.length > 0);
       }
-      await tx.chatJob.update({
+      const row = await tx.chatJob.update({
         where: { id: job.id },
         data: {
           state,
@@ -253,10 +268,12 @@ export class JobProcessor {
           replyMessageId: message?.id ?? null,
         },
       });
-      return message;
+      return { message, row };
     });
-    await this.publishCurrent(job.id);
-    if (reply) await this.chat.publish(toMessageDto(reply));
+    // The updated row is the final state: published as it is, without reading it again.
+    if (done) await this.jobs.publish(toJobDto(done.row));
+    else await this.publishCurrent(job.id);
+    if (done?.message) await this.chat.publish(toMessageDto(done.message));
   }
 
   private async publishCurrent(jobId: string) {
