@@ -41,29 +41,26 @@ export class JobProcessor {
   ) {}
 
   readonly process = async (run: JobRun): Promise<void> => {
-    const job = await this.db.chatJob.findUnique({ where: { id: run.jobId } });
-    if (!job) return;
-    if (isFinished(job.state)) {
+    // Claimed and read in one statement (UPDATE ... RETURNING); only a job that is gone or finished needs a read.
+    const [job] = await this.db.chatJob.updateManyAndReturn({
+      where: { id: run.jobId, state: { in: ['QUEUED', 'ACTIVE'] } },
+      data: {
+        state: 'ACTIVE',
+        attempts: run.attempt,
+        startedAt: new Date(),
+        text: '',
+        errorCode: null,
+        errorMessage: null,
+      },
+    });
+    if (!job) {
+      const gone = await this.db.chatJob.findUnique({ where: { id: run.jobId } });
       // E.g. canceled while its first worker was dying: make sure subscribers hear the end.
-      await this.jobs.publish(toJobDto(job));
+      if (gone && isFinished(gone.state)) await this.jobs.publish(toJobDto(gone));
       return;
     }
     const log = this.log.child({ jobId: job.id, requestId: job.requestId, attempt: run.attempt });
-    const activeData = {
-      state: 'ACTIVE' as const,
-      attempts: run.attempt,
-      startedAt: new Date(),
-      text: '',
-      errorCode: null,
-      errorMessage: null,
-    };
-    const started = await this.db.chatJob.updateMany({
-      where: { id: job.id, state: { in: ['QUEUED', 'ACTIVE'] } },
-      data: activeData,
-    });
-    if (started.count === 0) return;
-    // The row is what was read plus what was just written: no second read to publish it.
-    await this.jobs.publish(toJobDto({ ...job, ...activeData }));
+    await this.jobs.publish(toJobDto(job));
 
     let text = '';
     let lastPublished = 0;
