@@ -129,6 +129,9 @@ const schema = z
     SHUTDOWN_TIMEOUT_SECONDS: z.coerce.number().int().min(1).max(600).default(10),
     /** GET /metrics: when set, only `Authorization: Bearer <token>` may read it; unset, loopback only. */
     METRICS_TOKEN: z.string().min(16).optional(),
+    // issue 10, hotpaths
+    // Distinct WebSocket documents kept parsed and validated per process (0 = no cache).
+    GRAPHQL_DOCUMENT_CACHE_SIZE: int(0, 100_000).default(1000),
   })
   .superRefine((env, ctx) => {
     if (env.REDIS_URL && !env.JWT_SECRET) {

@@ -2,6 +2,7 @@ import type { RateLimit } from '../auth/rate-limiter';
 import type { Viewer } from '../context';
 import { type Db, isUniqueViolation } from '../db/client';
 import { badInput, notFound } from '../errors';
+import type { Message } from '../generated/prisma/client';
 import { parseId } from '../ids';
 import type { JobsService } from '../jobs/jobs.service';
 import { metrics } from '../metrics/registry';
@@ -42,25 +43,42 @@ export class ChatService {
     if (clientId !== null && (clientId.length === 0 || clientId.length > MAX_CLIENT_ID)) {
       throw badInput(`clientId must be 1 to ${MAX_CLIENT_ID} characters.`, 'clientId');
     }
-    if (clientId) {
-      const existing = await this.findByClientId(viewer.id, clientId);
-      if (existing) return { message: existing, created: false };
+    // One round trip for both look-ups: an earlier send with this clientId, and the two users of the message
+    // (their rows make the DTO, so the insert needs no joins after it).
+    const [earlier, users] = await Promise.all([
+      clientId
+        ? this.db.message.findUnique({ where: { fromId_clientId: { fromId: viewer.id, clientId } } })
+        : Promise.resolve(null),
+      this.db.user.findMany({ where: { id: { in: [viewer.id, toId] } } }),
+    ]);
+    const byId = new Map(users.map((user) => [user.id, user]));
+    if (earlier) {
+      const from = byId.get(earlier.fromId);
+      const to = byId.get(earlier.toId);
+      return {
+        message: from && to ? toMessageDto({ ...earlier, from, to }) : await this.byId(earlier.id),
+        created: false,
+      };
     }
     if (toId === viewer.id) throw badInput('You cannot message yourself.', 'toUserId');
     await this.messageRate.consume(viewer.id);
-    const recipient = await this.db.user.findUnique({ where: { id: toId }, select: { isBot: true } });
+    const sender = byId.get(viewer.id);
+    const recipient = byId.get(toId);
     if (!recipient) throw notFound('No such user.');
+    if (!sender) throw notFound('Your account is gone.');
 
     const data = { fromId: viewer.id, toId, body: input.body, clientId };
+    const dto = (row: Message) => toMessageDto({ ...row, from: sender, to: recipient });
     let message: MessageDto;
     try {
       if (recipient.isBot) {
         // A message to a bot costs a model call: it is stored only within the limits, with its reply job.
         ({ message } = await this.jobs.storeMessageForBot(viewer.id, toId, async (tx) =>
-          toMessageDto(await tx.message.create({ data, include: withUsers })),
+          dto(await tx.message.create({ data })),
         ));
       } else {
-        message = toMessageDto(await this.db.message.create({ data, include: withUsers }));
+        // A single INSERT ... RETURNING: no transaction and no reads after it.
+        message = dto(await this.db.message.create({ data }));
       }
     } catch (error) {
       const existing = clientId && isUniqueViolation(error) ? await this.findByClientId(viewer.id, clientId) : null;
@@ -129,6 +147,10 @@ export class ChatService {
       data: { readAt: new Date() },
     });
     return count;
+  }
+
+  private async byId(id: string) {
+    return toMessageDto(await this.db.message.findUniqueOrThrow({ where: { id }, include: withUsers }));
   }
 
   private async findByClientId(fromId: string, clientId: string) {

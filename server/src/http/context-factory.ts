@@ -1,5 +1,6 @@
 import DataLoader from 'dataloader';
 import type { Context, Viewer } from '../context';
+import type { ChatJobDto } from '../jobs/chat-job.dto';
 import type { Services } from '../services';
 import type { ParticipantViewer } from '../study/participant-tokens';
 
@@ -9,25 +10,49 @@ export async function authenticate(services: Services, header: unknown) {
   return { viewer, participant: viewer ? null : services.studies.tokens.verifyHeader(header) };
 }
 
+/**
+ * A context whose DataLoaders are made on first use: most operations (and every idle subscription)
+ * never load presence or jobs, so they should not pay for two loaders each.
+ */
+class OperationContext implements Context {
+  readonly participant: ParticipantViewer | null;
+  private online?: DataLoader<string, boolean>;
+  private jobs?: DataLoader<string, ChatJobDto | null>;
+
+  constructor(
+    readonly services: Services,
+    readonly viewer: Viewer | null,
+    readonly ip: string,
+    participant: ParticipantViewer | null,
+  ) {
+    this.participant = viewer ? null : participant;
+  }
+
+  get onlineLoader(): DataLoader<string, boolean> {
+    const { presence, bots } = this.services;
+    this.online ??= new DataLoader(
+      async (ids: readonly string[]) => {
+        // Bots are online while their endpoint answers; people while they hold a connection.
+        const people = await presence.online(ids);
+        return ids.map((id, i) => bots.online(id) ?? people[i] ?? false);
+      },
+      { cache: false },
+    );
+    return this.online;
+  }
+
+  get jobLoader(): DataLoader<string, ChatJobDto | null> {
+    const { jobs } = this.services;
+    this.jobs ??= new DataLoader((ids: readonly string[]) => jobs.latestForMessages(ids), { cache: false });
+    return this.jobs;
+  }
+}
+
 export function createContext(
   services: Services,
   viewer: Viewer | null,
   ip: string,
   participant: ParticipantViewer | null = null,
 ): Context {
-  return {
-    viewer,
-    participant: viewer ? null : participant,
-    ip,
-    services,
-    onlineLoader: new DataLoader(
-      async (ids: readonly string[]) => {
-        // Bots are online while their endpoint answers; people while they hold a connection.
-        const people = await services.presence.online(ids);
-        return ids.map((id, i) => services.bots.online(id) ?? people[i] ?? false);
-      },
-      { cache: false },
-    ),
-    jobLoader: new DataLoader((ids: readonly string[]) => services.jobs.latestForMessages(ids), { cache: false }),
-  };
+  return new OperationContext(services, viewer, ip, participant);
 }

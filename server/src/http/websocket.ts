@@ -11,6 +11,7 @@ import { WsOperations } from '../metrics/ws-operations';
 import type { Services } from '../services';
 import type { ParticipantViewer } from '../study/participant-tokens';
 import { authenticate, createContext } from './context-factory';
+import { DocumentCache } from './document-cache';
 import { createFormatError } from './format-error';
 import { SocketSessions } from './socket-sessions';
 import { wsErrorFormatter } from './ws-errors';
@@ -51,6 +52,9 @@ export async function attachWebSocket(
 
   const sessions = new SocketSessions(tokens, log);
   sessions.start(config.SESSION_CHECK_SECONDS * 1000);
+
+  // One parse and validation per distinct document, not per subscribe; subscriptions share the document.
+  const documents = new DocumentCache(config.GRAPHQL_DOCUMENT_CACHE_SIZE);
 
   let shuttingDown = false;
   const disposable = useServer<Record<string, unknown>, ConnectionState>(
@@ -97,7 +101,11 @@ export async function attachWebSocket(
             return [unauthenticated('Your session has ended.')];
           }
         }
-        const prepared = prepareWsOperation(schema, payload, { maxTokens: config.GRAPHQL_MAX_TOKENS, rules });
+        const prepared = prepareWsOperation(schema, payload, {
+          maxTokens: config.GRAPHQL_MAX_TOKENS,
+          rules,
+          cache: documents,
+        });
         if ('errors' in prepared) {
           operations.refused(ctx.extra, payload.operationName, prepared.errors);
           return prepared.errors;

@@ -9,6 +9,7 @@ import {
   type ValidationRule,
   validate,
 } from 'graphql';
+import type { DocumentCache } from './document-cache';
 import { checkOperation } from './edge-checks';
 
 export interface WsOperationPayload {
@@ -34,19 +35,17 @@ const coded = (error: GraphQLError, code: string) =>
 export function prepareWsOperation(
   schema: GraphQLSchema,
   payload: WsOperationPayload,
-  options: { maxTokens: number; rules: readonly ValidationRule[] },
+  options: { maxTokens: number; rules: readonly ValidationRule[]; cache?: DocumentCache },
 ): { args: ExecutionArgs } | { errors: GraphQLError[] } {
   if (typeof payload.query !== 'string')
     return { errors: [coded(new GraphQLError('The operation has no query.'), 'BAD_REQUEST')] };
-  let document: DocumentNode;
-  try {
-    document = parse(payload.query, { maxTokens: options.maxTokens });
-  } catch (error) {
-    const parseError = error instanceof GraphQLError ? error : new GraphQLError(String(error));
-    return { errors: [coded(parseError, 'GRAPHQL_PARSE_FAILED')] };
+  let document = options.cache?.get(payload.query);
+  if (!document) {
+    const checked = parseAndValidate(schema, payload.query, options);
+    if ('errors' in checked) return checked;
+    document = checked.document;
+    options.cache?.set(payload.query, document);
   }
-  const invalid = validate(schema, document, [...specifiedRules, ...options.rules]);
-  if (invalid.length) return { errors: invalid.map((error) => coded(error, 'GRAPHQL_VALIDATION_FAILED')) };
   const operationName = typeof payload.operationName === 'string' ? payload.operationName : undefined;
   const operation = getOperationAST(document, operationName);
   if (!operation)
@@ -60,4 +59,22 @@ export function prepareWsOperation(
       ? (payload.variables as Record<string, unknown>)
       : undefined;
   return { args: { schema, document, operationName, variableValues } };
+}
+
+/** Parse and validation depend only on the query text (the schema and rules are fixed), so they can be cached. */
+function parseAndValidate(
+  schema: GraphQLSchema,
+  query: string,
+  options: { maxTokens: number; rules: readonly ValidationRule[] },
+): { document: DocumentNode } | { errors: GraphQLError[] } {
+  let document: DocumentNode;
+  try {
+    document = parse(query, { maxTokens: options.maxTokens });
+  } catch (error) {
+    const parseError = error instanceof GraphQLError ? error : new GraphQLError(String(error));
+    return { errors: [coded(parseError, 'GRAPHQL_PARSE_FAILED')] };
+  }
+  const invalid = validate(schema, document, [...specifiedRules, ...options.rules]);
+  if (invalid.length) return { errors: invalid.map((error) => coded(error, 'GRAPHQL_VALIDATION_FAILED')) };
+  return { document };
 }

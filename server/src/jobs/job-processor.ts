@@ -16,8 +16,6 @@ import type { StoredTurn } from './chat-input';
 import { isFinished, toJobDto } from './chat-job.dto';
 import type { JobsService, StoredChatInput } from './jobs.service';
 
-const PARTIAL_SAVE_MS = 500;
-
 function countTokens(usage: unknown) {
   const { prompt_tokens: prompt, completion_tokens: completion } = (usage ?? {}) as Record<string, unknown>;
   if (typeof prompt === 'number' && prompt > 0) metrics.modelTokens.inc({ kind: 'prompt' }, prompt);
@@ -50,16 +48,9 @@ export class JobProcessor {
   ) {}
 
   readonly process = async (run: JobRun): Promise<void> => {
-    const job = await this.db.chatJob.findUnique({ where: { id: run.jobId } });
-    if (!job) return;
-    if (isFinished(job.state)) {
-      // E.g. canceled while its first worker was dying: make sure subscribers hear the end.
-      await this.jobs.publish(toJobDto(job));
-      return;
-    }
-    const log = this.log.child({ jobId: job.id, requestId: job.requestId, attempt: run.attempt });
-    const started = await this.db.chatJob.updateMany({
-      where: { id: job.id, state: { in: ['QUEUED', 'ACTIVE'] } },
+    // Claimed and read in one statement (UPDATE ... RETURNING); only a job that is gone or finished needs a read.
+    const [job] = await this.db.chatJob.updateManyAndReturn({
+      where: { id: run.jobId, state: { in: ['QUEUED', 'ACTIVE'] } },
       data: {
         state: 'ACTIVE',
         attempts: run.attempt,
@@ -69,33 +60,51 @@ export class JobProcessor {
         errorMessage: null,
       },
     });
-    if (started.count === 0) return;
+    if (!job) {
+      const gone = await this.db.chatJob.findUnique({ where: { id: run.jobId } });
+      // E.g. canceled while its first worker was dying: make sure subscribers hear the end.
+      if (gone && isFinished(gone.state)) await this.jobs.publish(toJobDto(gone));
+      return;
+    }
+    const log = this.log.child({ jobId: job.id, requestId: job.requestId, attempt: run.attempt });
+    await this.jobs.publish(toJobDto(job));
     const timer = metrics.jobDuration.startTimer();
-    await this.publishCurrent(job.id);
 
     let text = '';
     let lastPublished = 0;
-    let lastSaved = Date.now();
     let saving = Promise.resolve();
     let pending: NodeJS.Timeout | undefined;
+    let inFlight = false;
+    let behind = false;
+    // Saved, then published, in order: a subscriber that arrives after a publish reads at least that text in
+    // its first event (jobStatus too), and one that arrived before receives the publish. While one save is
+    // under way, the next flushes fold into one save of the latest text.
+    const pump = async () => {
+      inFlight = true;
+      try {
+        do {
+          behind = false;
+          const snapshot = text;
+          await this.db.chatJob.updateMany({ where: { id: job.id, state: 'ACTIVE' }, data: { text: snapshot } });
+          await this.jobs.publish({
+            ...toJobDto(job),
+            state: 'ACTIVE',
+            attempts: run.attempt,
+            text: snapshot,
+            error: null,
+          });
+        } while (behind);
+      } catch (err) {
+        log.warn({ err }, 'could not save or publish the text so far');
+      } finally {
+        inFlight = false;
+      }
+    };
     const flush = () => {
       pending = undefined;
       lastPublished = Date.now();
-      // A lost chunk is repaired by the next one or the final state: log it, never let it end the process.
-      this.jobs
-        .publish({ ...toJobDto(job), state: 'ACTIVE', attempts: run.attempt, text, error: null })
-        .catch((err: unknown) => log.warn({ err }, 'publishing a chunk failed'));
-      // jobStatus shows the text so far: save it now and then, in order, without holding up the stream.
-      if (lastPublished - lastSaved >= PARTIAL_SAVE_MS) {
-        lastSaved = lastPublished;
-        const snapshot = text;
-        saving = saving
-          .then(() => this.db.chatJob.updateMany({ where: { id: job.id, state: 'ACTIVE' }, data: { text: snapshot } }))
-          .then(
-            () => undefined,
-            (err: unknown) => log.warn({ err }, 'saving the text so far failed'),
-          );
-      }
+      if (inFlight) behind = true;
+      else saving = pump();
     };
     const onDelta = (delta: string) => {
       text += delta;
@@ -220,7 +229,7 @@ export class JobProcessor {
     },
   ) {
     const postReply = job.botId !== null && outcome.text.trim().length > 0 && outcome.state !== 'FAILED';
-    const reply = await this.db.$transaction(async (tx) => {
+    const done = await this.db.$transaction(async (tx) => {
       const current = await tx.chatJob.findUniqueOrThrow({ where: { id: job.id } });
       // A cancel that landed first keeps its CANCELED state; the text said so far is still kept.
       const state = current.state === 'CANCELED' ? 'CANCELED' : outcome.state;
@@ -257,7 +266,7 @@ export class JobProcessor {
         });
         await settleTokens(tx, job.id, usedTokens(outcome.usage), outcome.text.length > 0);
       }
-      await tx.chatJob.update({
+      const row = await tx.chatJob.update({
         where: { id: job.id },
         data: {
           state,
@@ -269,10 +278,12 @@ export class JobProcessor {
           replyMessageId: message?.id ?? null,
         },
       });
-      return message;
+      return { message, row };
     });
-    await this.publishCurrent(job.id);
-    if (reply) await this.chat.publish(toMessageDto(reply));
+    // The updated row is the final state: published as it is, without reading it again.
+    if (done) await this.jobs.publish(toJobDto(done.row));
+    else await this.publishCurrent(job.id);
+    if (done?.message) await this.chat.publish(toMessageDto(done.message));
   }
 
   private async publishCurrent(jobId: string) {

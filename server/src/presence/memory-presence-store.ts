@@ -21,6 +21,12 @@ export class MemoryPresenceStore implements PresenceStore {
     return !wasOnline;
   }
 
+  async refresh(infos: readonly ConnectionInfo[], expiresAt: number) {
+    const back: string[] = [];
+    for (const info of infos) if (await this.connect(info, expiresAt)) back.push(info.userId);
+    return back;
+  }
+
   async disconnect(userId: string, connId: string) {
     const removed = this.users.get(userId)?.delete(connId) ?? false;
     return removed && this.live(userId) === 0;

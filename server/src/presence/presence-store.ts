@@ -11,6 +11,11 @@ export interface ConnectionInfo {
 export interface PresenceStore {
   /** Adds or refreshes a connection; true when the user had no live connection before. */
   connect(info: ConnectionInfo, expiresAt: number): Promise<boolean>;
+  /**
+   * Refreshes many connections at once (one round trip); returns the users among them that had no live
+   * connection before (e.g. theirs expired while Redis was away), once per connection that found them so.
+   */
+  refresh(infos: readonly ConnectionInfo[], expiresAt: number): Promise<string[]>;
   /** True when this was the user's last live connection. */
   disconnect(userId: string, connId: string): Promise<boolean>;
   /** Removes expired connections; returns the users that thereby went offline (each to one caller only). */

@@ -1,9 +1,13 @@
-import { Ctx, FieldResolver, Query, Resolver, Root, Subscription } from 'type-graphql';
+import { Arg, Ctx, FieldResolver, ID, Query, Resolver, Root, Subscription } from 'type-graphql';
 import { UserType } from '../auth/user.type';
 import { type Context, requireViewer } from '../context';
+import { AppError } from '../errors';
+import { parseId } from '../ids';
 import type { PresenceChange } from './presence.service';
-import { PRESENCE_TOPIC } from './presence.topics';
 import { PresenceEvent } from './presence-event.type';
+
+/** Whose presence one subscription may follow: the contacts on a screen, not a whole directory. */
+const MAX_WATCHED = 500;
 
 @Resolver(() => UserType)
 export class PresenceResolver {
@@ -19,14 +23,28 @@ export class PresenceResolver {
   }
 
   @Subscription(() => PresenceEvent, {
-    description: 'Every user going online or offline.',
-    subscribe: ({ context }) => {
+    description: `Users going online or offline: those in userIds (at most ${MAX_WATCHED}, e.g. the contacts on screen), or every user when userIds is omitted.`,
+    subscribe: async ({ args, context }) => {
       const ctx = context as Context;
       requireViewer(ctx);
-      return ctx.services.pubsub.iterate<PresenceChange>(PRESENCE_TOPIC);
+      return ctx.services.presence.follow(watchedIds(args.userIds as string[] | null | undefined));
     },
   })
-  presenceChanged(@Root() change: PresenceChange) {
+  presenceChanged(
+    @Arg('userIds', () => [ID], { nullable: true }) _userIds: string[] | null,
+    @Root() change: PresenceChange,
+  ) {
     return change;
   }
+}
+
+function watchedIds(userIds: string[] | null | undefined): string[] | null {
+  if (userIds === null || userIds === undefined) return null;
+  if (userIds.length > MAX_WATCHED) {
+    throw new AppError('BAD_USER_INPUT', `At most ${MAX_WATCHED} userIds.`, {
+      field: 'userIds',
+      reason: 'TOO_MANY_USER_IDS',
+    });
+  }
+  return [...new Set(userIds.map((id) => parseId(id, 'userIds')))];
 }

@@ -5,6 +5,7 @@ import type { Logger } from '../logger';
 import type { PubSub } from '../pubsub';
 import type { ConnectionRegistry, LocalConnection } from './connections';
 import { PRESENCE_TOPIC } from './presence.topics';
+import { PresenceFanout } from './presence-fanout';
 import type { PresenceStore } from './presence-store';
 
 /** Published on every online/offline transition; `user.online` travels with it. */
@@ -21,6 +22,7 @@ export interface PresenceChange {
  */
 export class PresenceService {
   private timers: NodeJS.Timeout[] = [];
+  private readonly fanout: PresenceFanout;
 
   constructor(
     private readonly store: PresenceStore,
@@ -29,7 +31,9 @@ export class PresenceService {
     private readonly pubsub: PubSub,
     private readonly log: Logger,
     private readonly timeoutMs: number,
-  ) {}
+  ) {
+    this.fanout = new PresenceFanout(pubsub);
+  }
 
   start() {
     const refreshEvery = Math.max(500, Math.floor(this.timeoutMs / 3));
@@ -66,16 +70,25 @@ export class PresenceService {
     return this.store.connections();
   }
 
+  /** The changes of these users (every user's when null), for presenceChanged; live once it resolves. */
+  follow(userIds: readonly string[] | null) {
+    return this.fanout.follow(userIds);
+  }
+
+  /** Every connection of this process in one batch: one round trip per tick, not one per connection. */
   private async refresh() {
-    const expiresAt = Date.now() + this.timeoutMs;
-    for (const c of this.registry.all()) {
-      try {
-        const info = { connId: c.connId, userId: c.userId, connectedAt: c.connectedAt.toISOString() };
-        if (await this.store.connect(info, expiresAt)) await this.announce(c.userId, true);
-      } catch (error) {
-        this.log.warn({ err: error }, 'presence refresh failed');
-        return;
-      }
+    const connections = this.registry.all();
+    if (!connections.length) return;
+    try {
+      const infos = connections.map((c) => ({
+        connId: c.connId,
+        userId: c.userId,
+        connectedAt: c.connectedAt.toISOString(),
+      }));
+      const back = await this.store.refresh(infos, Date.now() + this.timeoutMs);
+      for (const userId of new Set(back)) await this.announce(userId, true);
+    } catch (error) {
+      this.log.warn({ err: error }, 'presence refresh failed');
     }
   }
 

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { Redis } from '../redis';
 import type { ConnectionInfo, PresenceStore } from './presence-store';
 
@@ -39,6 +40,8 @@ for _, member in ipairs(expired) do
 end
 return offline`;
 
+const CONNECT_SHA = createHash('sha1').update(CONNECT).digest('hex');
+
 /** Presence shared by every API process through Redis; each change is one atomic script. */
 export class RedisPresenceStore implements PresenceStore {
   private readonly expiryKey: string;
@@ -68,6 +71,39 @@ export class RedisPresenceStore implements PresenceStore {
       JSON.stringify(info),
     );
     return result === 1;
+  }
+
+  async refresh(infos: readonly ConnectionInfo[], expiresAt: number) {
+    if (!infos.length) return [];
+    let results = await this.refreshPipeline(infos, expiresAt);
+    if (results.some(([error]) => error?.message.startsWith('NOSCRIPT'))) {
+      // A restarted Redis forgot the script: load it once and send the batch again.
+      await this.redis.script('LOAD', CONNECT);
+      results = await this.refreshPipeline(infos, expiresAt);
+    }
+    const failed = results.find(([error]) => error);
+    if (failed?.[0]) throw failed[0];
+    return infos.filter((_, i) => results[i]?.[1] === 1).map((info) => info.userId);
+  }
+
+  /** The connect script for every connection, by its hash, in one pipelined round trip. */
+  private async refreshPipeline(infos: readonly ConnectionInfo[], expiresAt: number) {
+    const now = Date.now();
+    const pipeline = this.redis.pipeline();
+    for (const info of infos)
+      pipeline.evalsha(
+        CONNECT_SHA,
+        3,
+        this.expiryKey,
+        this.userPrefix + info.userId,
+        this.infoKey,
+        `${info.userId}|${info.connId}`,
+        info.connId,
+        expiresAt,
+        now,
+        JSON.stringify(info),
+      );
+    return ((await pipeline.exec()) ?? []) as [Error | null, unknown][];
   }
 
   async disconnect(userId: string, connId: string) {

@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { createSecretKey, type KeyObject, randomUUID } from 'node:crypto';
 import jwt from 'jsonwebtoken';
 
 /** A study participant, from a token scoped to one participation of one study. */
@@ -12,10 +12,15 @@ const AUDIENCE = 'parley-participant';
 
 /** Participant tokens share the server's secret but not its audience, so neither kind passes for the other. */
 export class ParticipantTokens {
+  /** A KeyObject made once, as in Tokens: a string secret costs jsonwebtoken a failed createPublicKey per call. */
+  private readonly secret: KeyObject;
+
   constructor(
-    private readonly secret: string,
+    secret: string,
     private readonly ttlSeconds: number,
-  ) {}
+  ) {
+    this.secret = createSecretKey(Buffer.from(secret));
+  }
 
   /** A token until `expiresAt` (the participation's end), or for the default lifetime. */
   issue(p: ParticipantViewer, expiresAt?: Date): string {

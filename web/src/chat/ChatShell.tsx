@@ -78,7 +78,7 @@ export function ChatShell() {
 
   return (
     <OutboxProvider meId={me.id} onSent={onSent}>
-      <LiveUpdates meId={me.id} />
+      <LiveUpdates meId={me.id} watchAll={me.role === 'ADMIN'} />
       <div className="app">
         <header className="topbar">
           <span className="brand">

@@ -1,8 +1,8 @@
 import { useApolloClient, useSubscription } from '@apollo/client/react';
-import { useEffect, useRef } from 'react';
+import { useEffect, useMemo, useRef } from 'react';
 import { graphql } from '../gql';
 import { useConnection } from '../session';
-import { addUnread } from './ContactList';
+import { addUnread, useContacts } from './ContactList';
 import { appendToConversation } from './ConversationPane';
 import { useOutbox } from './useSendMessage';
 
@@ -15,8 +15,8 @@ const MessageReceivedSubscription = graphql(`
 `);
 
 const PresenceChangedSubscription = graphql(`
-  subscription PresenceChanged {
-    presenceChanged {
+  subscription PresenceChanged($userIds: [ID!]) {
+    presenceChanged(userIds: $userIds) {
       online
       at
       user {
@@ -29,6 +29,9 @@ const PresenceChangedSubscription = graphql(`
   }
 `);
 
+/** The server's cap on userIds; past it, a client follows everyone's presence. */
+const MAX_WATCHED = 500;
+
 /** Fires on every presence change, for views that cannot follow through the cache (the admin panel). */
 export const presenceEvents = new EventTarget();
 
@@ -36,8 +39,12 @@ export const presenceEvents = new EventTarget();
  * The two subscriptions of a signed-in client. They write into the Apollo
  * cache, so every view (contacts, panes, badges) follows on its own.
  */
-export function LiveUpdates({ meId }: { meId: string }) {
+export function LiveUpdates({ meId, watchAll = false }: { meId: string; watchAll?: boolean }) {
   const client = useApolloClient();
+  const { contacts } = useContacts();
+  // Only the contacts' presence (the server sends nothing else); the admin panel needs everyone's.
+  const contactIds = useMemo(() => contacts?.map((c) => c.id).sort(), [contacts]);
+  const userIds = watchAll || (contactIds && contactIds.length > MAX_WATCHED) ? null : contactIds;
   const { confirm } = useOutbox();
   const { generation } = useConnection();
   const lastPresenceAt = useRef(new Map<string, number>());
@@ -55,6 +62,8 @@ export function LiveUpdates({ meId }: { meId: string }) {
   });
 
   useSubscription(PresenceChangedSubscription, {
+    variables: { userIds },
+    skip: userIds === undefined,
     ignoreResults: true,
     onData: ({ data }) => {
       const event = data.data?.presenceChanged;

@@ -1,0 +1,3 @@
+import { presenceWatchSuite } from './presence-watch.suite';
+
+presenceWatchSuite('redis');
