@@ -31,7 +31,10 @@ describe('background failures are logged, not fatal', () => {
 
       await redis.stop();
       const { output } = worker;
-      await waitFor(() => (/"msg":"publishing a chunk failed"/.test(output()) ? true : undefined), 20_000);
+      await waitFor(
+        () => (/"msg":"could not save or publish the text so far"/.test(output()) ? true : undefined),
+        20_000,
+      );
       assert.equal(worker.child.exitCode, null, 'the worker is still running');
       assert.equal(api.child.exitCode, null, 'the API is still running');
       assert.doesNotMatch(output(), /Unhandled|uncaught/i);
