@@ -1,5 +1,6 @@
 import { RedisPubSub } from 'graphql-redis-subscriptions';
 import { PubSub as MemoryPubSub, type PubSubEngine } from 'graphql-subscriptions';
+import { queueIterator } from './async-queue';
 import type { Logger } from './logger';
 import { createRedis } from './redis';
 
@@ -49,31 +50,9 @@ class EnginePubSub implements PubSub {
   }
 
   async subscribeNow<T>(topic: string): Promise<AsyncIterableIterator<T>> {
-    const queue: T[] = [];
-    let wake: (() => void) | undefined;
-    let ended = false;
-    const stop = await this.listen<T>(topic, (payload) => {
-      queue.push(payload);
-      wake?.();
-    });
-    const iterator: AsyncIterableIterator<T> = {
-      async next() {
-        while (queue.length === 0 && !ended) await new Promise<void>((resolve) => (wake = resolve));
-        const value = queue.shift();
-        return value === undefined ? { value: undefined, done: true } : { value, done: false };
-      },
-      async return() {
-        if (!ended) {
-          ended = true;
-          stop();
-          wake?.();
-        }
-        return { value: undefined, done: true };
-      },
-      [Symbol.asyncIterator]() {
-        return iterator;
-      },
-    };
+    let stop = () => {};
+    const { push, iterator } = queueIterator<T>(() => stop());
+    stop = await this.listen<T>(topic, push);
     return iterator;
   }
 

@@ -1,3 +1,4 @@
+import { queueIterator } from '../async-queue';
 import type { PubSub } from '../pubsub';
 import type { PresenceChange } from './presence.service';
 import { PRESENCE_TOPIC } from './presence.topics';
@@ -27,17 +28,7 @@ export class PresenceFanout {
       this.listening = undefined;
       throw error;
     }
-    const queue: PresenceChange[] = [];
-    let wake: (() => void) | undefined;
-    let ended = false;
-    const watcher: Watcher = {
-      push(change) {
-        queue.push(change);
-        wake?.();
-      },
-    };
     const sets = userIds ? userIds.map((id) => this.setOf(id)) : [this.everyone];
-    for (const set of sets) set.add(watcher);
     const unwatch = () => {
       for (const [i, set] of sets.entries()) {
         set.delete(watcher);
@@ -45,24 +36,9 @@ export class PresenceFanout {
         if (id !== undefined && set.size === 0) this.byUser.delete(id);
       }
     };
-    const iterator: AsyncIterableIterator<PresenceChange> = {
-      async next() {
-        while (queue.length === 0 && !ended) await new Promise<void>((resolve) => (wake = resolve));
-        const value = queue.shift();
-        return value === undefined ? { value: undefined, done: true } : { value, done: false };
-      },
-      async return() {
-        if (!ended) {
-          ended = true;
-          unwatch();
-          wake?.();
-        }
-        return { value: undefined, done: true };
-      },
-      [Symbol.asyncIterator]() {
-        return iterator;
-      },
-    };
+    const { push, iterator } = queueIterator<PresenceChange>(unwatch);
+    const watcher: Watcher = { push };
+    for (const set of sets) set.add(watcher);
     return iterator;
   }
 

@@ -1,30 +1,21 @@
 import { randomInt } from 'node:crypto';
 import { type Client, createClient } from 'graphql-ws';
 import WebSocket from 'ws';
-import type { GraphQLResponse } from './graphql-client';
+import { type GraphQLResponse, gql } from './graphql-client';
 
 /**
  * Requests as if through one proxy: with TRUST_PROXY=1 the server takes the last X-Forwarded-For entry
  * (the address the proxy saw) as the client's. `forwardedFor` may hold several entries, as a client that
  * tries to choose its own address would send them.
  */
-export async function gqlFrom<T = Record<string, any>>(
+export function gqlFrom<T = Record<string, any>>(
   url: string,
   forwardedFor: string,
   query: string,
   variables: Record<string, unknown> = {},
   token?: string,
-): Promise<GraphQLResponse<T> & { status: number }> {
-  const res = await fetch(`${url}/graphql`, {
-    method: 'POST',
-    headers: {
-      'content-type': 'application/json',
-      'x-forwarded-for': forwardedFor,
-      ...(token ? { authorization: `Bearer ${token}` } : {}),
-    },
-    body: JSON.stringify({ query, variables }),
-  });
-  return { status: res.status, ...((await res.json()) as GraphQLResponse<T>) };
+) {
+  return gql<T>(url, query, variables, token, { 'x-forwarded-for': forwardedFor });
 }
 
 /** A documentation-range address (TEST-NET-3) unique enough for one test. */
