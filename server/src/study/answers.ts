@@ -3,6 +3,9 @@ import type { Question, Study, StudyTask } from './study-definition';
 
 export type Answers = Record<string, unknown>;
 
+/** A multiple-choice option that rules out the others ("None", "None of these"). */
+export const isExclusiveOption = (option: string) => /^none\b/i.test(option.trim());
+
 /** Checks one answer against its question's type and bounds. */
 export function checkAnswer(question: Question, value: unknown): void {
   const fail = (why: string): never => {
@@ -35,6 +38,8 @@ export function checkAnswer(question: Question, value: unknown): void {
         fail('must be a list of the options');
       }
       if (new Set(value as string[]).size !== (value as string[]).length) fail('each option at most once');
+      if ((value as string[]).length > 1 && (value as string[]).some(isExclusiveOption))
+        fail('"None" cannot be chosen together with other options');
       return;
   }
 }

@@ -13,11 +13,12 @@ import {
 } from 'react';
 import { graphql } from '../gql';
 import type { MessageFieldsFragment } from '../gql/graphql';
+import { isFinished, needsBubble, replyClientId } from '../jobs/merge';
 import { errorMessage } from '../lib/errors';
 import { readItem, writeItem } from '../lib/storage';
 import { formatMessageTime } from '../lib/time';
 import { useConnection } from '../session';
-import { BotReply, isFinished, type Job, needsBubble, replyClientId } from './BotReply';
+import { BotReply, type Job } from './BotReply';
 import { type Contact, presenceText, removeUnread } from './ContactList';
 import { Markdown } from './Markdown';
 import { useSendMessage } from './useSendMessage';

@@ -6,6 +6,7 @@ import { errorCode, errorMessage, isNetworkFailure, retryAfterMs } from '../lib/
 import { readJson, writeJson } from '../lib/storage';
 import { newClientId } from '../lib/uuid';
 import { useConnection } from '../session';
+import { confirmEntries, failureOutcome, nextToSend, type OutboxEntry, RETRY_MS, restoreOutbox } from './outbox';
 
 const SendMessageMutation = graphql(`
   mutation SendMessage($toUserId: ID!, $body: String!, $clientId: String) {
@@ -14,20 +15,6 @@ const SendMessageMutation = graphql(`
     }
   }
 `);
-
-/**
- * A message the user wrote that the server has not confirmed yet: shown at
- * once (the optimistic message), kept in localStorage, and sent with the same
- * clientId until the server has it (sendMessage is idempotent per clientId).
- */
-export interface OutboxEntry {
-  clientId: string;
-  toUserId: string;
-  body: string;
-  createdAt: string;
-  status: 'queued' | 'sending' | 'failed';
-  error?: string;
-}
 
 interface OutboxContextValue {
   entries: readonly OutboxEntry[];
@@ -39,11 +26,6 @@ interface OutboxContextValue {
 }
 
 const OutboxContext = createContext<OutboxContextValue | null>(null);
-
-/** Messages at most this long are accepted by the composer (the server decides for real). */
-export const MAX_BODY = 4000;
-
-const RETRY_MS = 3_000;
 
 interface OutboxProviderProps {
   meId: string;
@@ -58,7 +40,7 @@ export function OutboxProvider({ meId, onSent, children }: OutboxProviderProps) 
   const storageKey = `parley.outbox.${meId}`;
   const [entries, setEntries] = useState<OutboxEntry[]>(() =>
     // Anything that was in flight when the page went away is simply queued again.
-    readJson<OutboxEntry[]>(storageKey, []).map((e) => (e.status === 'sending' ? { ...e, status: 'queued' } : e)),
+    restoreOutbox(readJson<unknown>(storageKey, [])),
   );
   const entriesRef = useRef(entries);
   entriesRef.current = entries;
@@ -92,7 +74,7 @@ export function OutboxProvider({ meId, onSent, children }: OutboxProviderProps) 
     try {
       const tried = new Set<string>();
       while (onlineRef.current) {
-        const next = entriesRef.current.find((e) => e.status === 'queued' && !tried.has(e.clientId));
+        const next = nextToSend(entriesRef.current, tried);
         if (!next) break;
         tried.add(next.clientId);
         patch(next.clientId, { status: 'sending', error: undefined });
@@ -104,21 +86,20 @@ export function OutboxProvider({ meId, onSent, children }: OutboxProviderProps) 
           if (data) onSentRef.current(data.sendMessage);
           patch(next.clientId, null);
         } catch (error) {
-          const code = errorCode(error);
-          if (isNetworkFailure(error) || code === 'RATE_LIMITED' || code === 'INTERNAL_SERVER_ERROR') {
-            // Keep it (and everything after it, to keep the order) for the next try.
-            patch(next.clientId, {
-              status: 'queued',
-              // Too many messages to a bot at once: say why it waits.
-              error: code === 'RATE_LIMITED' ? errorMessage(error) : undefined,
-            });
-            retryLater = true;
-            // A rate limit says when to come back (capped, so a long wait still retries now and then).
-            if (code === 'RATE_LIMITED')
-              retryIn = Math.min(Math.max(retryAfterMs(error) ?? RETRY_MS, RETRY_MS), 60_000);
-            break;
+          const outcome = failureOutcome({
+            code: errorCode(error),
+            network: isNetworkFailure(error),
+            message: errorMessage(error),
+            retryAfterMs: retryAfterMs(error),
+          });
+          if (!outcome.keep) {
+            patch(next.clientId, { status: 'failed', error: outcome.error });
+            continue;
           }
-          patch(next.clientId, { status: 'failed', error: errorMessage(error) });
+          patch(next.clientId, { status: 'queued', error: outcome.error });
+          retryLater = true;
+          retryIn = outcome.retryInMs;
+          break;
         }
       }
     } finally {
@@ -158,11 +139,8 @@ export function OutboxProvider({ meId, onSent, children }: OutboxProviderProps) 
   const retry = useCallback((clientId: string) => patch(clientId, { status: 'queued', error: undefined }), [patch]);
   const discard = useCallback((clientId: string) => patch(clientId, null), [patch]);
   const confirm = useCallback((clientIds: readonly string[]) => {
-    const done = new Set(clientIds);
     setEntries((list) => {
-      // An entry in flight is finished by its own mutation.
-      if (!list.some((e) => done.has(e.clientId) && e.status !== 'sending')) return list;
-      const next = list.filter((e) => !done.has(e.clientId) || e.status === 'sending');
+      const next = confirmEntries(list, clientIds);
       entriesRef.current = next;
       return next;
     });

@@ -1,43 +1,10 @@
 import { useId, useState } from 'react';
-import type { ParticipationFieldsFragment } from '../gql/graphql';
-
-export type Question = ParticipationFieldsFragment['study']['tasks'][number]['questions'][number];
-export type Answers = Record<string, unknown>;
+import { type Question, toggleChoice } from './answers';
 
 /** The DOM id of a question's block, to scroll to it when it needs attention. */
 export const questionDomId = (id: string) => `question-${id}`;
 
-export const isAnswered = (value: unknown) =>
-  value !== undefined && value !== null && value !== '' && !(Array.isArray(value) && value.length === 0);
-
 const DEFAULT_MAX_LENGTH = { short_text: 200, long_text: 5000 } as const;
-
-/** What is wrong with an answer as it stands (bounds, length); required questions are checked separately. */
-export function answerProblem(q: Question, value: unknown): string | null {
-  if (!isAnswered(value)) return null;
-  switch (q.type) {
-    case 'number':
-    case 'slider': {
-      if (typeof value !== 'number' || !Number.isFinite(value)) return 'Please enter a number.';
-      const low = q.min ?? null;
-      const high = q.max ?? null;
-      if ((low !== null && value < low) || (high !== null && value > high)) {
-        if (low !== null && high !== null) return `Please enter a number from ${low} to ${high}.`;
-        return low !== null ? `Please enter ${low} or more.` : `Please enter ${high} or less.`;
-      }
-      return null;
-    }
-    case 'short_text':
-    case 'long_text': {
-      const limit = q.maxLength ?? null;
-      if (typeof value === 'string' && limit !== null && value.length > limit)
-        return `Please shorten your answer to ${limit} characters.`;
-      return null;
-    }
-    default:
-      return null;
-  }
-}
 
 interface FieldProps {
   question: Question;
@@ -166,9 +133,7 @@ function Choices({ question: q, value, error, onChange, hintId }: FieldProps & {
             checked={chosen.includes(option)}
             aria-invalid={error ? true : undefined}
             onChange={(e) => {
-              const next = e.target.checked ? [...chosen, option] : chosen.filter((c) => c !== option);
-              // Keep the options' order, whatever order they were ticked in.
-              onChange(options.filter((o) => next.includes(o)));
+              onChange(toggleChoice(options, chosen, option, e.target.checked));
             }}
           />
           <span>{option}</span>

@@ -2,9 +2,10 @@ import type { ApolloClient } from '@apollo/client';
 import { useCallback, useEffect, useId, useRef, useState } from 'react';
 import { Markdown } from '../chat/Markdown';
 import type { ParticipationFieldsFragment } from '../gql/graphql';
+import { type Answers, answerProblem, pageProblems } from './answers';
 import { isOver, studyError } from './errors';
 import { SaveTaskAnswersMutation } from './operations';
-import { type Answers, answerProblem, isAnswered, QuestionField, questionDomId } from './Questions';
+import { QuestionField, questionDomId } from './Questions';
 import { StudyChat } from './StudyChat';
 import type { ParticipantStore } from './storage';
 
@@ -160,18 +161,7 @@ export function TaskPage({ client, store, participation, task, isLast, onAdvance
     clearTimeout(timer.current);
     timer.current = undefined;
     const current = answersRef.current;
-    const found: Record<string, string> = {};
-    for (const q of task.questions) {
-      const value = current[q.id];
-      if (q.required && !isAnswered(value)) {
-        found[q.id] = ['single_choice', 'multiple_choice', 'likert'].includes(q.type)
-          ? 'Please choose an answer.'
-          : 'Please answer this question.';
-      } else {
-        const problem = answerProblem(q, value);
-        if (problem) found[q.id] = problem;
-      }
-    }
+    const found = pageProblems(task.questions, current);
     const first = task.questions.find((q) => found[q.id]);
     if (first) {
       setErrors(found);
