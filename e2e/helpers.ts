@@ -1,4 +1,4 @@
-import { type APIRequestContext, expect, type Locator, type Page } from '@playwright/test';
+import { type APIRequestContext, expect, type Locator, type Page, test } from '@playwright/test';
 
 export const users = {
   alice: { username: 'alice', password: 'wonderland' },
@@ -24,10 +24,14 @@ export async function apiRegister(request: APIRequestContext, username: string, 
   return { username, password };
 }
 
-/** Screenshots of the main screens, refreshed on every run. */
+/** Screenshots of the main screens, refreshed on every run: `name.png` at desktop size, `name-phone.png` on a phone. */
 export function screenshotPath(name: string): string {
-  return `e2e/screenshots/${name}.png`;
+  const project = test.info().project.name;
+  return `e2e/screenshots/${name}${project === 'desktop' ? '' : `-${project}`}.png`;
 }
+
+/** True in the 390 × 844 phone project. */
+export const onPhone = (page: Page) => (page.viewportSize()?.width ?? 1280) < 600;
 
 /** Open the app and log in through the form, the way a person would. */
 export async function logIn(page: Page, user: DemoUser): Promise<void> {

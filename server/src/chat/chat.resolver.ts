@@ -1,9 +1,15 @@
 import { Arg, Ctx, ID, Int, Mutation, Query, Resolver, Root, Subscription } from 'type-graphql';
 import { type Context, requireViewer } from '../context';
+import { ChatJobType } from '../jobs/chat-job.type';
 import { userMessagesTopic } from './chat.topics';
 import type { MessageDto } from './message.dto';
 import { MessageType } from './message.type';
 import { MessagePage } from './message-page.type';
+import { ReadMarks } from './read-marks';
+import { type ReadReceipt, ReadReceiptType, userReadsTopic } from './read-receipt.type';
+import { regenerateReply } from './regenerate';
+
+const readMarks = (ctx: Context) => new ReadMarks(ctx.services.db, ctx.services.pubsub);
 
 @Resolver(() => MessageType)
 export class ChatResolver {
@@ -37,7 +43,33 @@ export class ChatResolver {
 
   @Mutation(() => Int, { description: 'Marks messages sent to me as read; returns how many changed.' })
   markRead(@Arg('messageIds', () => [ID]) messageIds: string[], @Ctx() ctx: Context) {
-    return ctx.services.chat.markRead(requireViewer(ctx), messageIds);
+    return readMarks(ctx).messages(requireViewer(ctx), messageIds);
+  }
+
+  @Mutation(() => Int, {
+    description: 'Marks everything withUserId sent me as read (opening the conversation); returns how many changed.',
+  })
+  markConversationRead(@Arg('withUserId', () => ID) withUserId: string, @Ctx() ctx: Context) {
+    return readMarks(ctx).conversation(requireViewer(ctx), withUserId);
+  }
+
+  @Mutation(() => ChatJobType, {
+    description:
+      "A new reply of a bot: messageId is one of the bot's replies to me, or my message to a bot. Counted against the same limits as a message to a bot.",
+  })
+  regenerateReply(@Arg('messageId', () => ID) messageId: string, @Ctx() ctx: Context) {
+    return regenerateReply(ctx.services.db, ctx.services.jobs, requireViewer(ctx), messageId);
+  }
+
+  @Subscription(() => ReadReceiptType, {
+    description: 'Read marks, live: of messages I sent (read by their recipient), and those I read in another tab.',
+    subscribe: ({ context }) => {
+      const ctx = context as Context;
+      return ctx.services.pubsub.iterate<ReadReceipt>(userReadsTopic(requireViewer(ctx).id));
+    },
+  })
+  messagesRead(@Root() receipt: ReadReceipt) {
+    return receipt;
   }
 
   @Subscription(() => MessageType, {

@@ -17,7 +17,7 @@ export interface SendInput {
 }
 
 const MAX_CLIENT_ID = 64;
-const MAX_PAGE = 200;
+export const MAX_PAGE = 200;
 
 export class ChatService {
   constructor(
@@ -135,18 +135,6 @@ export class ChatService {
       include: withUsers,
     });
     return rows.map(toMessageDto);
-  }
-
-  /** Marks messages sent to the viewer as read; returns how many changed. */
-  async markRead(viewer: Viewer, messageIds: string[]): Promise<number> {
-    if (messageIds.length > 1000) throw badInput('At most 1000 ids at once.', 'messageIds');
-    const ids = messageIds.map((id) => parseId(id, 'messageIds'));
-    if (!ids.length) return 0;
-    const { count } = await this.db.message.updateMany({
-      where: { id: { in: ids }, toId: viewer.id, readAt: null },
-      data: { readAt: new Date() },
-    });
-    return count;
   }
 
   private async byId(id: string) {

@@ -9,6 +9,7 @@ export interface MessageDto {
   body: string;
   createdAt: Date;
   readAt: Date | null;
+  stopped: boolean;
 }
 
 export type PublicUser = Pick<User, 'id' | 'username' | 'isBot' | 'role' | 'lastSeenAt'>;
@@ -22,8 +23,8 @@ export const publicUser = ({ id, username, isBot, role, lastSeenAt }: User): Pub
 });
 
 export function toMessageDto(message: Message & { from: User; to: User }): MessageDto {
-  const { id, clientId, body, createdAt, readAt } = message;
-  return { id, clientId, body, createdAt, readAt, from: publicUser(message.from), to: publicUser(message.to) };
+  const { id, clientId, body, createdAt, readAt, stopped } = message;
+  return { id, clientId, body, createdAt, readAt, stopped, from: publicUser(message.from), to: publicUser(message.to) };
 }
 
 export const withUsers = { from: true, to: true } as const;

@@ -24,4 +24,7 @@ export class MessageType {
 
   @Field(() => DateTimeResolver, { nullable: true })
   readAt!: Date | null;
+
+  @Field(() => Boolean, { description: "A bot's reply that was stopped before its end: the text is what was said." })
+  stopped!: boolean;
 }

@@ -237,7 +237,13 @@ export class JobProcessor {
       const message =
         postReply && job.botId && job.userId
           ? await tx.message.create({
-              data: { fromId: job.botId, toId: job.userId, body: outcome.text, clientId: `job:${job.id}` },
+              data: {
+                fromId: job.botId,
+                toId: job.userId,
+                body: outcome.text,
+                clientId: `job:${job.id}`,
+                stopped: state === 'CANCELED',
+              },
               include: withUsers,
             })
           : null;

@@ -88,6 +88,16 @@ export class JobsService {
     return { message, job: await this.enqueue(job).catch(() => toJobDto({ ...job, state: 'FAILED' })) };
   }
 
+  /**
+   * A new reply of a bot to the user's message `triggerMessageId` (regenerate): the same model-call limits as
+   * any message to a bot, counted before the job is written. The bot reads the conversation up to that message.
+   */
+  async replyAgain(userId: string, botUserId: string, triggerMessageId: string): Promise<ChatJobDto> {
+    const bot = this.bots.get(botUserId);
+    const model = bot?.kind === 'openai' ? bot.model : (bot?.name ?? 'unconfigured');
+    return this.create({ kind: 'user', userId }, { model, botId: botUserId, triggerMessageId, input: {} });
+  }
+
   async status(owner: JobOwner, jobId: string): Promise<ChatJobDto> {
     return toJobDto(await this.owned(owner, jobId));
   }

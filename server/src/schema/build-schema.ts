@@ -7,7 +7,9 @@ import { BotUserResolver } from '../bots/bot-user.resolver';
 import { ChatResolver } from '../chat/chat.resolver';
 import { JobsResolver } from '../jobs/jobs.resolver';
 import { MessageJobResolver } from '../jobs/message-job.resolver';
+import { LimitsResolver } from '../limits/limits.resolver';
 import { PresenceResolver } from '../presence/presence.resolver';
+import { TypingResolver } from '../presence/typing.resolver';
 import { ResearchResolver } from '../study/research.resolver';
 import { StudyResolver } from '../study/study.resolver';
 
@@ -32,6 +34,8 @@ export const resolvers = [
   BotUserResolver,
   StudyResolver,
   ResearchResolver,
+  TypingResolver,
+  LimitsResolver,
 ] as const;
 
 export function buildParleySchema(): Promise<GraphQLSchema> {

@@ -97,6 +97,8 @@ export function LoginScreen() {
         <label htmlFor={ids.user}>Username</label>
         <input
           id={ids.user}
+          // biome-ignore lint/a11y/noAutofocus: the login form is the whole page; typing starts with the username
+          autoFocus
           name="username"
           autoComplete="username"
           autoCapitalize="none"

@@ -81,12 +81,12 @@ export function ChatShell() {
       <LiveUpdates meId={me.id} watchAll={me.role === 'ADMIN'} />
       <div className="app">
         <header className="topbar">
-          <span className="brand">
+          <h1 className="brand">
             <span className="logo" aria-hidden="true">
               ◆
             </span>{' '}
             Parley
-          </span>
+          </h1>
           <ConnectionBadge />
           {me.role === 'RESEARCHER' && (
             <a className="topbar-link" href="/research">

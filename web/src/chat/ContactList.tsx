@@ -110,9 +110,12 @@ export function ContactList({ meId, openIds, onOpen }: ContactListProps) {
       <ul>
         {sorted.map((contact) => {
           const unread = unreadBy.get(contact.id) ?? 0;
-          const presence = contact.online ? 'online' : 'offline';
-          const label = `${contact.username}, ${contact.isBot ? 'bot, ' : ''}${presence}${unread ? `, ${unread} unread` : ''}`;
           const detail = presenceText(contact);
+          // The visible text in the same order, so that what is seen is what is said ("bob, online, 2 unread").
+          const tags = [contact.isBot ? 'bot' : null, contact.role === 'ADMIN' ? 'admin' : null].filter(Boolean);
+          const label = [contact.username, ...tags, detail, unread ? `${unread > 99 ? '99+' : unread} unread` : null]
+            .filter(Boolean)
+            .join(', ');
           const tooltip = contact.isBot
             ? (contact.botStatus ?? detail)
             : contact.online
@@ -139,11 +142,7 @@ export function ContactList({ meId, openIds, onOpen }: ContactListProps) {
                   {contact.role === 'ADMIN' && <span className="tag">admin</span>}
                   <span className="contact-sub muted small">{detail}</span>
                 </span>
-                {unread > 0 && (
-                  <span className="badge" aria-hidden="true">
-                    {unread > 99 ? '99+' : unread}
-                  </span>
-                )}
+                {unread > 0 && <span className="badge">{unread > 99 ? '99+' : unread}</span>}
               </button>
             </li>
           );

@@ -260,6 +260,11 @@ export function ConversationPane({ meId, peer, onClose }: ConversationPaneProps)
     writeItem(draftKey, draft ? draft : null);
   }, [draftKey, draft]);
   const inputId = useId();
+  const composerRef = useRef<HTMLTextAreaElement>(null);
+  // Opening a conversation puts the next keystroke in its composer.
+  useEffect(() => {
+    composerRef.current?.focus();
+  }, []);
   const titleId = useId();
 
   const submit = (event?: FormEvent) => {
@@ -379,6 +384,7 @@ export function ConversationPane({ meId, peer, onClose }: ConversationPaneProps)
           Message to {peer.username}
         </label>
         <textarea
+          ref={composerRef}
           id={inputId}
           rows={2}
           placeholder={`Message ${peer.username}`}

@@ -27,7 +27,7 @@ export function AskForId({
   };
   return (
     <section className="study-card" aria-labelledby="ask-title">
-      <h1 id="ask-title">{info.title}</h1>
+      <h2 id="ask-title">{info.title}</h2>
       {info.description && <p>{info.description}</p>}
       <form onSubmit={submit} noValidate className="ask-form">
         <label htmlFor={ids.input}>Prolific ID</label>

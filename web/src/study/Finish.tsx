@@ -114,7 +114,7 @@ export function DonePage({ code, url }: { code: string | null; url: string | nul
   }, [url]);
   return (
     <section className="study-card done" aria-labelledby="done-title">
-      <h1 id="done-title">Thank you! You have completed the study.</h1>
+      <h2 id="done-title">Thank you! You have completed the study.</h2>
       {code && (
         <div className="completion">
           <p>Your completion code:</p>

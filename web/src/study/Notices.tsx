@@ -3,7 +3,7 @@ import type { ReactNode } from 'react';
 export function Notice({ title, children }: { title: string; children: ReactNode }) {
   return (
     <section className="study-card study-notice" aria-labelledby="notice-title">
-      <h1 id="notice-title">{title}</h1>
+      <h2 id="notice-title">{title}</h2>
       {children}
     </section>
   );

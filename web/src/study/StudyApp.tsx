@@ -251,7 +251,7 @@ export function StudyApp({ slug }: { slug: string }) {
   return (
     <div className="study-page">
       <header className="study-header">
-        <span className="study-name">{participation?.study.title ?? info?.title ?? 'Study'}</span>
+        <h1 className="study-name">{participation?.study.title ?? info?.title ?? 'Study'}</h1>
         {participation && <StudyProgress participation={participation} />}
         {participation?.deadline && <TimeLeft deadline={participation.deadline} />}
       </header>

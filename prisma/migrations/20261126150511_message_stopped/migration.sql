@@ -1,0 +1,2 @@
+-- AlterTable
+ALTER TABLE "Message" ADD COLUMN     "stopped" BOOLEAN NOT NULL DEFAULT false;
