@@ -23,7 +23,15 @@ export const unauthenticated = (message = 'You must be logged in.') => new AppEr
 export const forbidden = (message = 'You are not allowed to do that.') => new AppError('FORBIDDEN', message);
 export const notFound = (message: string) => new AppError('NOT_FOUND', message);
 export const rateLimited = (retryAfterSeconds: number) =>
-  new AppError('RATE_LIMITED', `Too many attempts. Try again in ${retryAfterSeconds} s.`, { retryAfterSeconds });
+  new AppError('RATE_LIMITED', `Too many attempts. Try again ${waitText(retryAfterSeconds)}.`, { retryAfterSeconds });
+
+/** "in 40 seconds", "in 15 minutes": a wait as a person reads it (rounded up). */
+export function waitText(seconds: number): string {
+  if (seconds < 60) return `in ${seconds} second${seconds === 1 ? '' : 's'}`;
+  const minutes = Math.ceil(seconds / 60);
+  if (minutes < 120) return `in ${minutes} minute${minutes === 1 ? '' : 's'}`;
+  return `in ${Math.ceil(minutes / 60)} hours`;
+}
 
 /** A problem with the deployment's configuration files: start-up stops with this one-line message. */
 export class StartupError extends Error {}

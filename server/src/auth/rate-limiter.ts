@@ -1,5 +1,5 @@
 import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes } from 'rate-limiter-flexible';
-import { AppError } from '../errors';
+import { AppError, waitText } from '../errors';
 import type { Redis } from '../redis';
 
 /**
@@ -42,7 +42,7 @@ class FlexibleLimit implements RateLimit {
     } catch (rejection) {
       if (rejection instanceof RateLimiterRes) {
         const retryAfterSeconds = Math.max(1, Math.ceil(rejection.msBeforeNext / 1000));
-        throw new AppError('RATE_LIMITED', `Too many attempts. Try again in ${retryAfterSeconds} s.`, {
+        throw new AppError('RATE_LIMITED', `Too many attempts. Try again ${waitText(retryAfterSeconds)}.`, {
           retryAfterSeconds,
           reason: this.reason,
         });

@@ -1,44 +1,16 @@
-import { useApolloClient, useSubscription } from '@apollo/client/react';
+import { useApolloClient } from '@apollo/client/react';
 import { useEffect, useLayoutEffect, useRef, useState } from 'react';
-import { graphql } from '../gql';
-import type { JobFieldsFragment } from '../gql/graphql';
+import { cancelJob, retryJob } from '../jobs/actions';
+import type { Job } from '../jobs/follow';
 import { isFinished, needsBubble, newerJob, replyClientId } from '../jobs/merge';
-import { errorMessage } from '../lib/errors';
+import { JobStatusQuery } from '../jobs/operations';
+import { useFollowJob } from '../jobs/useFollowJob';
+import { ErrorNote } from '../lib/ErrorNote';
 import { Markdown } from './Markdown';
+import { pointJobAt } from './pointJobAt';
+import { TypingDots } from './TypingDots';
 
-export type Job = JobFieldsFragment;
-
-const JobUpdatedSubscription = graphql(`
-  subscription JobUpdated($id: ID!) {
-    jobUpdated(id: $id) {
-      ...JobFields
-    }
-  }
-`);
-
-const JobStatusQuery = graphql(`
-  query JobStatus($id: ID!) {
-    jobStatus(id: $id) {
-      ...JobFields
-    }
-  }
-`);
-
-const CancelChatMutation = graphql(`
-  mutation CancelChat($id: ID!) {
-    cancelChat(id: $id) {
-      ...JobFields
-    }
-  }
-`);
-
-const RetryChatMutation = graphql(`
-  mutation RetryChat($id: ID!) {
-    retryChat(id: $id) {
-      ...JobFields
-    }
-  }
-`);
+export type { Job };
 
 interface BotReplyProps {
   job: Job;
@@ -53,38 +25,9 @@ interface BotReplyProps {
   onGrow(): void;
 }
 
-/**
- * The bot's reply while it is being written: follows the job over jobUpdated
- * and shows the text so far, Stop while it runs, the error and Retry when it
- * failed. Once the stored reply is in the list, it steps aside.
- */
-export function BotReply({ job: fromCache, messageId, botName, isLast, present, onGrow }: BotReplyProps) {
+/** A stopped job stores what was said after the cancel is reported: ask for the reply's id a few times. */
+function useReplyLookup(job: Job, replied: boolean, onFound: (job: Job) => void) {
   const client = useApolloClient();
-  const [job, setJob] = useState<Job>(fromCache);
-  const [actionError, setActionError] = useState<string | null>(null);
-  const [busy, setBusy] = useState<'cancel' | 'retry' | null>(null);
-
-  // The cache's copy changes too (a refetch after a reconnect, a mutation, the echo of the message).
-  useEffect(() => {
-    setJob((known) => newerJob(known, fromCache));
-  }, [fromCache]);
-
-  const finished = isFinished(job.state);
-  useSubscription(JobUpdatedSubscription, {
-    variables: { id: job.id },
-    skip: finished,
-    ignoreResults: true,
-    onData: ({ data }) => {
-      const update = data.data?.jobUpdated;
-      if (update) setJob((known) => newerJob(known, update));
-    },
-  });
-
-  const replied =
-    (job.replyMessageId !== null && present.has(job.replyMessageId)) || present.has(replyClientId(job.id));
-
-  // A stopped job stores what was said after the cancel is reported: ask for the reply's id a few
-  // times, in case its message did not come through the subscription.
   const lookups = useRef(0);
   useEffect(() => {
     if (job.state !== 'CANCELED' || replied || job.replyMessageId || lookups.current >= 3) return;
@@ -93,15 +36,34 @@ export function BotReply({ job: fromCache, messageId, botName, isLast, present, 
         lookups.current += 1;
         client
           .query({ query: JobStatusQuery, variables: { id: job.id }, fetchPolicy: 'network-only' })
-          .then(({ data }) => {
-            if (data) setJob((known) => newerJob(known, data.jobStatus));
-          })
+          .then(({ data }) => data && onFound(data.jobStatus))
           .catch(() => undefined);
       },
       1000 * (lookups.current + 1),
     );
     return () => clearTimeout(timer);
-  }, [job, replied, client]);
+  }, [job, replied, client, onFound]);
+}
+
+/**
+ * The bot's reply while it is being written: follows the job (jobs/useFollowJob) and shows the text so
+ * far, Stop while it runs, the error and Retry when it failed. Once the stored reply is in the list (a
+ * stopped one is marked there), it steps aside.
+ */
+export function BotReply({ job: fromCache, messageId, botName, isLast, present, onGrow }: BotReplyProps) {
+  const client = useApolloClient();
+  const followed = useFollowJob(fromCache) ?? fromCache;
+  const [local, setLocal] = useState<Job | null>(null);
+  const job = local && local.id === followed.id ? newerJob(followed, local) : followed;
+  const [actionError, setActionError] = useState<unknown>(null);
+  const [busy, setBusy] = useState(false);
+  const take = (next: Job | null) => {
+    if (next) setLocal((known) => newerJob(known, next));
+  };
+
+  const replied =
+    (job.replyMessageId !== null && present.has(job.replyMessageId)) || present.has(replyClientId(job.id));
+  useReplyLookup(job, replied, take);
 
   const visible = needsBubble(job, isLast, replied);
   // biome-ignore lint/correctness/useExhaustiveDependencies: the text and state are what change the size
@@ -111,49 +73,26 @@ export function BotReply({ job: fromCache, messageId, botName, isLast, present, 
 
   if (!visible) return null;
 
-  const stop = async () => {
-    setBusy('cancel');
+  const act = async (action: () => Promise<void>) => {
+    setBusy(true);
     setActionError(null);
     try {
-      const { data } = await client.mutate({ mutation: CancelChatMutation, variables: { id: job.id } });
-      if (data) setJob((known) => newerJob(known, data.cancelChat));
+      await action();
     } catch (error) {
-      setActionError(errorMessage(error));
+      setActionError(error);
     } finally {
-      setBusy(null);
+      setBusy(false);
     }
   };
+  const stop = () => act(async () => take(await cancelJob(client, job.id)));
+  const retry = () =>
+    act(async () => {
+      const next = await retryJob(client, job.id);
+      if (next) pointJobAt(client.cache, messageId, next);
+    });
 
-  const retry = async () => {
-    setBusy('retry');
-    setActionError(null);
-    try {
-      await client.mutate({
-        mutation: RetryChatMutation,
-        variables: { id: job.id },
-        update(cache, { data }) {
-          const next = data?.retryChat;
-          if (!next) return;
-          // The message now points at the new job: this bubble gives way to one that follows it.
-          cache.modify({
-            id: cache.identify({ __typename: 'Message', id: messageId }),
-            fields: { job: (_previous, { toReference }) => toReference(next) ?? null },
-          });
-        },
-      });
-    } catch (error) {
-      setActionError(errorMessage(error));
-      setBusy(null);
-    }
-  };
-
-  const running = !finished;
+  const running = !isFinished(job.state);
   const retrying = job.state === 'QUEUED' && job.error !== null;
-  let note: string | null = null;
-  if (retrying) note = `${job.error?.message ?? 'The model did not answer.'} Retrying (attempt ${job.attempts + 1})…`;
-  else if (job.state === 'CANCELED') note = 'Stopped.';
-  else if (job.state === 'FAILED') note = job.error?.message ?? 'The model did not answer.';
-
   return (
     <li
       className="message theirs job"
@@ -168,38 +107,30 @@ export function BotReply({ job: fromCache, messageId, botName, isLast, present, 
         </div>
       )}
       <div className="meta small job-meta">
-        {running && !retrying && (
-          <span className="typing" role="status" aria-label={`${botName} is writing`}>
-            <span />
-            <span />
-            <span />
+        {running && !retrying && <TypingDots label={`${botName} is writing`} />}
+        {retrying && (
+          <span role="status">
+            {botName} did not answer; trying again (attempt {job.attempts + 1})…
           </span>
         )}
-        {note && (
-          <span
-            className={job.state === 'FAILED' ? 'error' : undefined}
-            role={job.state === 'FAILED' ? 'alert' : 'status'}
-          >
-            {job.state === 'FAILED' && job.error ? <span className="visually-hidden">{job.error.code}: </span> : null}
-            {note}
+        {job.state === 'CANCELED' && (
+          <span className="stopped-mark" role="status">
+            Stopped
           </span>
         )}
+        {job.state === 'FAILED' && <ErrorNote summary={`${botName} could not answer.`} detail={job.error} />}
         {running && (
-          <button type="button" className="small" onClick={() => void stop()} disabled={busy !== null}>
+          <button type="button" className="small" onClick={() => void stop()} disabled={busy}>
             Stop
           </button>
         )}
         {(job.state === 'FAILED' || (job.state === 'CANCELED' && isLast)) && (
-          <button type="button" className="small" onClick={() => void retry()} disabled={busy !== null}>
-            Retry
+          <button type="button" className="small" onClick={() => void retry()} disabled={busy}>
+            {job.state === 'FAILED' ? 'Retry' : 'Regenerate'}
           </button>
         )}
       </div>
-      {actionError && (
-        <div className="failed small" role="alert">
-          {actionError}
-        </div>
-      )}
+      {actionError !== null && <ErrorNote summary="That did not work. Please try again." detail={actionError} />}
     </li>
   );
 }

@@ -1,15 +1,14 @@
 import { useApolloClient, useQuery } from '@apollo/client/react';
-import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
-import { AdminPanel } from '../admin/AdminPanel';
+import { useCallback, useEffect, useRef, useState } from 'react';
 import { AccountControls } from '../auth/AccountControls';
 import { graphql } from '../gql';
 import type { MessageFieldsFragment } from '../gql/graphql';
 import { errorMessage } from '../lib/errors';
 import { useConnection, useSession } from '../session';
-import { type Contact, ContactList, useContacts } from './ContactList';
-import { appendToConversation, ConversationPane } from './ConversationPane';
 import { LiveUpdates } from './LiveUpdates';
+import { appendToConversation } from './useConversation';
 import { OutboxProvider } from './useSendMessage';
+import { Workspace } from './Workspace';
 
 const MeQuery = graphql(`
   query Me {
@@ -20,9 +19,6 @@ const MeQuery = graphql(`
     }
   }
 `);
-
-/** How many conversations can be open side by side. */
-const MAX_PANES = 4;
 
 function ConnectionBadge() {
   const { status } = useConnection();
@@ -41,6 +37,7 @@ export function ChatShell() {
   const { data, error, refetch } = useQuery(MeQuery);
   const me = data?.me;
   const { generation } = useConnection();
+  const [adminOpen, setAdminOpen] = useState(false);
 
   // The first load failed (server restarting?): try again whenever the link comes back.
   const failed = useRef(false);
@@ -94,60 +91,20 @@ export function ChatShell() {
             </a>
           )}
           <span className="spacer" />
+          {me.role === 'ADMIN' && (
+            <button
+              type="button"
+              className="admin-toggle"
+              aria-pressed={adminOpen}
+              onClick={() => setAdminOpen((v) => !v)}
+            >
+              {adminOpen ? 'Hide admin panel' : 'Admin panel'}
+            </button>
+          )}
           <AccountControls username={me.username} />
         </header>
-        <Workspace meId={me.id} isAdmin={me.role === 'ADMIN'} />
+        <Workspace meId={me.id} isAdmin={me.role === 'ADMIN'} adminOpen={adminOpen} />
       </div>
     </OutboxProvider>
-  );
-}
-
-function Workspace({ meId, isAdmin }: { meId: string; isAdmin: boolean }) {
-  const { contacts } = useContacts();
-  const [openIds, setOpenIds] = useState<string[]>([]);
-  const [adminOpen, setAdminOpen] = useState(false);
-
-  const byId = useMemo(() => new Map((contacts ?? []).map((c) => [c.id, c])), [contacts]);
-
-  const open = useCallback((contact: Contact) => {
-    setOpenIds((ids) => {
-      if (ids.includes(contact.id)) return ids;
-      const next = [...ids, contact.id];
-      return next.length > MAX_PANES ? next.slice(next.length - MAX_PANES) : next;
-    });
-  }, []);
-
-  const close = useCallback((id: string) => setOpenIds((ids) => ids.filter((x) => x !== id)), []);
-
-  const panes = openIds.map((id) => byId.get(id)).filter((c): c is Contact => c !== undefined);
-
-  return (
-    <div className="workspace">
-      <aside className="sidebar">
-        <ContactList meId={meId} openIds={openIds} onOpen={open} />
-        {isAdmin && (
-          <button
-            type="button"
-            className="admin-toggle"
-            aria-pressed={adminOpen}
-            onClick={() => setAdminOpen((v) => !v)}
-          >
-            {adminOpen ? 'Hide admin panel' : 'Admin panel'}
-          </button>
-        )}
-      </aside>
-      <main className="panes" data-count={panes.length + (adminOpen ? 1 : 0)}>
-        {isAdmin && adminOpen && <AdminPanel meId={meId} />}
-        {panes.map((peer) => (
-          <ConversationPane key={peer.id} meId={meId} peer={peer} onClose={() => close(peer.id)} />
-        ))}
-        {panes.length === 0 && !adminOpen && (
-          <div className="empty">
-            <p>Pick someone in your contacts to start a conversation.</p>
-            <p className="muted small">You can keep up to {MAX_PANES} conversations open side by side.</p>
-          </div>
-        )}
-      </main>
-    </div>
   );
 }

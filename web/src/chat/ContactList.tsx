@@ -1,9 +1,8 @@
-import type { ApolloCache } from '@apollo/client';
 import { useQuery } from '@apollo/client/react';
 import { useEffect, useMemo } from 'react';
 import { graphql } from '../gql';
-import type { MessageFieldsFragment } from '../gql/graphql';
 import { formatLastSeen } from '../lib/time';
+import { UnreadQuery } from './unread';
 
 export const ContactsQuery = graphql(`
   query Contacts {
@@ -18,30 +17,6 @@ export const ContactsQuery = graphql(`
     }
   }
 `);
-
-export const UnreadQuery = graphql(`
-  query Unread {
-    unread {
-      ...MessageFields
-    }
-  }
-`);
-
-/** A message to me arrived live: count it until someone marks it read. */
-export function addUnread(cache: ApolloCache, message: MessageFieldsFragment): void {
-  cache.updateQuery({ query: UnreadQuery }, (data) => {
-    if (!data || data.unread.some((m) => m.id === message.id)) return undefined;
-    return { unread: [...data.unread, message] };
-  });
-}
-
-export function removeUnread(cache: ApolloCache, ids: readonly string[]): void {
-  const gone = new Set(ids);
-  cache.updateQuery({ query: UnreadQuery }, (data) => {
-    if (!data?.unread.some((m) => gone.has(m.id))) return undefined;
-    return { unread: data.unread.filter((m) => !gone.has(m.id)) };
-  });
-}
 
 export type Contact = NonNullable<ReturnType<typeof useContacts>['contacts']>[number];
 
@@ -136,12 +111,12 @@ export function ContactList({ meId, openIds, onOpen }: ContactListProps) {
                 onClick={() => onOpen(contact)}
               >
                 <span className="dot" data-online={contact.online ? 'true' : 'false'} aria-hidden="true" />
+                {/* Spaces between the parts: the visible text reads like the label. */}
                 <span className="contact-name">
-                  {contact.username}
-                  {contact.isBot && <span className="tag tag-bot">bot</span>}
-                  {contact.role === 'ADMIN' && <span className="tag">admin</span>}
+                  {contact.username} {contact.isBot && <span className="tag tag-bot">bot</span>}{' '}
+                  {contact.role === 'ADMIN' && <span className="tag">admin</span>}{' '}
                   <span className="contact-sub muted small">{detail}</span>
-                </span>
+                </span>{' '}
                 {unread > 0 && <span className="badge">{unread > 99 ? '99+' : unread}</span>}
               </button>
             </li>

@@ -2,8 +2,10 @@ import { useApolloClient, useSubscription } from '@apollo/client/react';
 import { useEffect, useMemo, useRef } from 'react';
 import { graphql } from '../gql';
 import { useConnection } from '../session';
-import { addUnread, useContacts } from './ContactList';
-import { appendToConversation } from './ConversationPane';
+import { useContacts } from './ContactList';
+import { typingEnded, typingSeen } from './typing';
+import { addUnread, markReadInCache } from './unread';
+import { appendToConversation } from './useConversation';
 import { useOutbox } from './useSendMessage';
 
 const MessageReceivedSubscription = graphql(`
@@ -29,6 +31,26 @@ const PresenceChangedSubscription = graphql(`
   }
 `);
 
+const MessagesReadSubscription = graphql(`
+  subscription MessagesRead {
+    messagesRead {
+      readerId
+      senderId
+      messageIds
+      readAt
+    }
+  }
+`);
+
+const TypingChangedSubscription = graphql(`
+  subscription TypingChanged {
+    typingChanged {
+      fromUserId
+      expiresInSeconds
+    }
+  }
+`);
+
 /** The server's cap on userIds; past it, a client follows everyone's presence. */
 const MAX_WATCHED = 500;
 
@@ -36,7 +58,7 @@ const MAX_WATCHED = 500;
 export const presenceEvents = new EventTarget();
 
 /**
- * The two subscriptions of a signed-in client. They write into the Apollo
+ * The subscriptions of a signed-in client (messages, read marks, typing, presence). They write into the Apollo
  * cache, so every view (contacts, panes, badges) follows on its own.
  */
 export function LiveUpdates({ meId, watchAll = false }: { meId: string; watchAll?: boolean }) {
@@ -58,6 +80,24 @@ export function LiveUpdates({ meId, watchAll = false }: { meId: string; watchAll
       if (message.to.id === meId && message.from.id !== meId && !message.readAt) addUnread(client.cache, message);
       // Sent by me (this tab or another): the server has it, so it leaves the outbox.
       if (message.from.id === meId && message.clientId) confirm([message.clientId]);
+      typingEnded(message.from.id);
+    },
+  });
+
+  // Read marks, live: my messages turn "Read"; what I read in another tab leaves the unread counts.
+  useSubscription(MessagesReadSubscription, {
+    ignoreResults: true,
+    onData: ({ data }) => {
+      const receipt = data.data?.messagesRead;
+      if (receipt) markReadInCache(client.cache, receipt.messageIds, receipt.readAt);
+    },
+  });
+
+  useSubscription(TypingChangedSubscription, {
+    ignoreResults: true,
+    onData: ({ data }) => {
+      const event = data.data?.typingChanged;
+      if (event) typingSeen(event.fromUserId, event.expiresInSeconds);
     },
   });
 

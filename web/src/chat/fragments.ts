@@ -1,20 +1,5 @@
 import { graphql } from '../gql';
 
-/** A bot's reply job, as every view of it selects it. */
-export const JobFields = graphql(`
-  fragment JobFields on ChatJob {
-    id
-    state
-    text
-    attempts
-    replyMessageId
-    error {
-      code
-      message
-    }
-  }
-`);
-
 /** Every place that caches a message selects exactly these fields. */
 export const MessageFields = graphql(`
   fragment MessageFields on Message {
@@ -23,6 +8,7 @@ export const MessageFields = graphql(`
     body
     createdAt
     readAt
+    stopped
     from {
       id
       username

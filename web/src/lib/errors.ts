@@ -45,3 +45,17 @@ export function retryAfterMs(error: unknown): number | undefined {
   const seconds = error.errors[0]?.extensions?.retryAfterSeconds;
   return typeof seconds === 'number' && seconds > 0 ? seconds * 1000 : undefined;
 }
+
+/** The error as a developer reads it (codes and server text), for behind a "Details" disclosure. */
+export function technicalDetail(error: unknown): string {
+  if (CombinedGraphQLErrors.is(error)) {
+    return error.errors.map((e) => `${String(e.extensions?.code ?? 'ERROR')}: ${e.message}`).join('\n');
+  }
+  if (ServerError.is(error)) return `HTTP ${error.statusCode}: ${error.bodyText.slice(0, 500)}`;
+  if (error instanceof Error) return error.message;
+  if (typeof error === 'object' && error !== null && 'message' in error) {
+    const { code, message } = error as { code?: unknown; message: unknown };
+    return code ? `${String(code)}: ${String(message)}` : String(message);
+  }
+  return String(error);
+}

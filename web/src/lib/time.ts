@@ -24,3 +24,16 @@ export function formatLastSeen(iso: string | null | undefined): string {
   if (hours < 24) return `last seen ${hours} h ago`;
   return `last seen ${dateTimeFormat.format(new Date(then))}`;
 }
+
+const dayFormat = new Intl.DateTimeFormat(undefined, { weekday: 'long', month: 'long', day: 'numeric' });
+
+/** "Today", "Yesterday", or the date: a separator between days of a conversation. */
+export function formatDay(iso: string): string {
+  const date = new Date(iso);
+  if (Number.isNaN(date.getTime())) return '';
+  const today = new Date();
+  const yesterday = new Date(today.getFullYear(), today.getMonth(), today.getDate() - 1);
+  if (date.toDateString() === today.toDateString()) return 'Today';
+  if (date.toDateString() === yesterday.toDateString()) return 'Yesterday';
+  return dayFormat.format(date);
+}

@@ -1,3 +1,4 @@
+import { ApolloProvider } from '@apollo/client/react';
 import { type ReactNode, useCallback, useEffect, useState } from 'react';
 import { AskForId } from './AskForId';
 import { createStudyClient, type StudyClient } from './client';
@@ -249,13 +250,15 @@ export function StudyApp({ slug }: { slug: string }) {
   }
 
   return (
-    <div className="study-page">
-      <header className="study-header">
-        <h1 className="study-name">{participation?.study.title ?? info?.title ?? 'Study'}</h1>
-        {participation && <StudyProgress participation={participation} />}
-        {participation?.deadline && <TimeLeft deadline={participation.deadline} />}
-      </header>
-      <main className="study-main">{body}</main>
-    </div>
+    <ApolloProvider client={client}>
+      <div className="study-page">
+        <header className="study-header">
+          <h1 className="study-name">{participation?.study.title ?? info?.title ?? 'Study'}</h1>
+          {participation && <StudyProgress participation={participation} />}
+          {participation?.deadline && <TimeLeft deadline={participation.deadline} />}
+        </header>
+        <main className="study-main">{body}</main>
+      </div>
+    </ApolloProvider>
   );
 }

@@ -228,6 +228,7 @@ export function TaskPage({ client, store, participation, task, isLast, onAdvance
             taskId={task.id}
             turnLimit={task.turnLimit}
             requireChat={task.requireChat}
+            allowImages={task.images.length > 0}
           />
         )}
       </div>

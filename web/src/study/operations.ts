@@ -139,47 +139,10 @@ export const TaskTurnsQuery = graphql(`
   }
 `);
 
-graphql(`
-  fragment StudyJobFields on ChatJob {
-    id
-    state
-    text
-    attempts
-    error {
-      code
-      message
-    }
-  }
-`);
-
 export const StudySubmitChatMutation = graphql(`
   mutation StudySubmitChat($input: SubmitChatInput!) {
     submitChat(input: $input) {
-      ...StudyJobFields
-    }
-  }
-`);
-
-export const StudyJobUpdatedSubscription = graphql(`
-  subscription StudyJobUpdated($id: ID!) {
-    jobUpdated(id: $id) {
-      ...StudyJobFields
-    }
-  }
-`);
-
-export const StudyJobStatusQuery = graphql(`
-  query StudyJobStatus($id: ID!) {
-    jobStatus(id: $id) {
-      ...StudyJobFields
-    }
-  }
-`);
-
-export const StudyCancelChatMutation = graphql(`
-  mutation StudyCancelChat($id: ID!) {
-    cancelChat(id: $id) {
-      ...StudyJobFields
+      ...JobFields
     }
   }
 `);

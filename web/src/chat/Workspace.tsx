@@ -1,0 +1,58 @@
+import { useQuery } from '@apollo/client/react';
+import { useCallback, useMemo } from 'react';
+import { AdminPanel } from '../admin/AdminPanel';
+import { type Contact, ContactList, useContacts } from './ContactList';
+import { ConversationPane } from './ConversationPane';
+import { UnreadQuery } from './unread';
+import { MAX_PANES, useOpenConversations } from './useOpenConversations';
+
+interface WorkspaceProps {
+  meId: string;
+  isAdmin: boolean;
+  adminOpen: boolean;
+}
+
+/**
+ * The contacts and the open conversations: side by side on a wide screen; on a phone two screens,
+ * the contact list or the conversation (with a back button).
+ */
+export function Workspace({ meId, isAdmin, adminOpen }: WorkspaceProps) {
+  const { contacts } = useContacts();
+  const { data: unread } = useQuery(UnreadQuery);
+  const { openIds, activeId, open, close, back } = useOpenConversations(meId);
+  const byId = useMemo(() => new Map((contacts ?? []).map((c) => [c.id, c])), [contacts]);
+  const unreadFrom = useCallback(
+    (id: string) => unread?.unread.filter((m) => m.from.id === id && !m.readAt).length ?? 0,
+    [unread],
+  );
+  const panes = openIds.map((id) => byId.get(id)).filter((c): c is Contact => c !== undefined);
+  const screen = activeId && byId.has(activeId) ? 'conversation' : 'contacts';
+
+  return (
+    <div className="workspace" data-screen={screen}>
+      <aside className="sidebar">
+        <ContactList meId={meId} openIds={openIds} onOpen={open} />
+      </aside>
+      <main className="panes" data-count={panes.length + (adminOpen ? 1 : 0)}>
+        {isAdmin && adminOpen && <AdminPanel meId={meId} />}
+        {panes.map((peer) => (
+          <div key={peer.id} className="pane-slot" data-active={peer.id === activeId ? 'true' : 'false'}>
+            <ConversationPane
+              meId={meId}
+              peer={peer}
+              unreadAtOpen={unreadFrom(peer.id)}
+              onClose={() => close(peer.id)}
+              onBack={back}
+            />
+          </div>
+        ))}
+        {panes.length === 0 && !adminOpen && (
+          <div className="empty">
+            <p>Pick someone in your contacts to start a conversation.</p>
+            <p className="muted small">You can keep up to {MAX_PANES} conversations open side by side.</p>
+          </div>
+        )}
+      </main>
+    </div>
+  );
+}
