@@ -1,5 +1,15 @@
 import { expect, type Locator, type Page, test } from '@playwright/test';
-import { apiRegister, contact, conversation, logIn, message, say, screenshotPath, users } from './helpers';
+import {
+  apiRegister,
+  contact,
+  conversation,
+  logIn,
+  message,
+  openConversation,
+  say,
+  screenshotPath,
+  users,
+} from './helpers';
 
 // "ChatGPT" is backed by the loopback model server of the e2e run: the text of a message steers it
 // ([delay:60] between words, [tokens:200] words t1..t200, [fail:1:400] fails once).
@@ -15,10 +25,7 @@ function stored(pane: Locator, text: string | RegExp): Locator {
 }
 
 async function openBot(page: Page): Promise<Locator> {
-  await contact(page, 'ChatGPT').click();
-  const pane = conversation(page, 'ChatGPT');
-  await expect(pane).toBeVisible();
-  return pane;
+  return openConversation(page, 'ChatGPT');
 }
 
 /** Records every text the pending reply shows, from now on, in window.__replyTexts. */
@@ -93,19 +100,40 @@ test('alice talks with ChatGPT: replies stream in, can be stopped, and a failed 
   expect(words).toEqual(Array.from({ length: words.length }, (_, i) => `t${i + 1}`));
   await expect(again.getByRole('button', { name: 'Stop' })).toHaveCount(0);
   await expect(again.locator('.typing')).toHaveCount(0);
+  // It is marked as stopped, also after a reload, and any bot reply can be regenerated.
+  await expect(partial).toContainText('Stopped');
+  await expect(partial).toHaveAttribute('data-stopped', 'true');
+  await page.reload();
+  await expect(page.getByRole('status').filter({ hasText: 'Connected' })).toBeVisible();
+  const reloaded = await openBot(page);
+  const stoppedAgain = stored(reloaded, /^t1 t2 t3 /).last();
+  await expect(stoppedAgain).toHaveAttribute('data-stopped', 'true');
+  await expect(stoppedAgain).toContainText('Stopped');
+  const stoppedReplies = reloaded.locator('li.message[data-stopped="true"]');
+  const stoppedBefore = await stoppedReplies.count();
+  await stoppedAgain.getByRole('button', { name: 'Regenerate' }).click();
+  const regenerated = pendingReply(reloaded);
+  await expect(regenerated).toContainText('t3 t4');
+  await regenerated.getByRole('button', { name: 'Stop' }).click();
+  await expect(pendingReply(reloaded)).toHaveCount(0);
+  // The new reply is a message of its own, stopped too.
+  await expect(stoppedReplies).toHaveCount(stoppedBefore + 1);
 
   // The model refuses once: the error shows with Retry, also after a reload; Retry gets the answer.
   const refused = `Will you answer question ${run}? [fail:1:400]`;
   await say(page, 'ChatGPT', refused);
   const failed = pendingReply(again);
   await expect(failed).toHaveAttribute('data-job-state', 'FAILED');
+  // In plain words, with the model's own message behind "Details".
+  await expect(failed.getByRole('alert')).toContainText('ChatGPT could not answer.');
+  await failed.getByText('Details').click();
   await expect(failed.getByRole('alert')).toContainText('The model refused the request (400)');
   await expect(failed.getByRole('button', { name: 'Retry' })).toBeVisible();
   await page.reload();
   await expect(page.getByRole('status').filter({ hasText: 'Connected' })).toBeVisible();
   const third = await openBot(page);
   const failedAgain = pendingReply(third);
-  await expect(failedAgain.getByRole('alert')).toContainText('The model refused the request (400)');
+  await expect(failedAgain.getByRole('alert')).toContainText('ChatGPT could not answer.');
   await failedAgain.getByRole('button', { name: 'Retry' }).click();
   await expect(stored(third, `Echo: Will you answer question ${run}?`)).toBeVisible();
   await expect(pendingReply(third)).toHaveCount(0);
@@ -163,7 +191,7 @@ test('a reply being written when the page reloads is followed again to its end; 
   await expect(stored(pane, `Echo: Try again if you must, ${run}`)).toBeVisible();
   await expect(pendingReply(pane)).toHaveCount(0);
   const shown = await page.evaluate(() => (window as unknown as { __jobTexts: string[] }).__jobTexts);
-  expect(shown.join('\n')).toMatch(/The model failed \(500\)\. Retrying \(attempt 2\)…/);
+  expect(shown.join('\n')).toMatch(/ChatGPT did not answer; trying again \(attempt 2\)…/);
 });
 
 test('Markdown between people: links open safely, code is monospace, for the sender and the reader', async ({

@@ -1,140 +1,182 @@
 import { expect, test } from '@playwright/test';
-import { apiCall, apiLogin, contact, conversation, logIn, message, say, screenshotPath, users } from './helpers';
+import {
+  apiCall,
+  apiLogin,
+  backToContacts,
+  contact,
+  conversation,
+  freshUsers,
+  logIn,
+  message,
+  onPhone,
+  openConversation,
+  say,
+  screenshotPath,
+} from './helpers';
 
-test('alice and bob see each other come and go, chat live, and a message sent while bob is away waits for him', async ({
+const SEND = 'mutation ($to: ID!, $body: String!) { sendMessage(toUserId: $to, body: $body) { id } }';
+
+test('two people see each other come and go, chat live with typing and read marks, and a message sent while one is away waits', async ({
   browser,
+  request,
 }) => {
+  const { alice: aliceUser, bob: bobUser, carol: carolUser } = await freshUsers(request, 'alice', 'bob', 'carol');
+  const bobName = bobUser.username;
+  const aliceName = aliceUser.username;
   const aliceContext = await browser.newContext();
   const alice = await aliceContext.newPage();
 
-  // Alice opens Parley and logs in.
   await alice.goto('/');
   await expect(alice.getByRole('button', { name: 'Log in' })).toBeVisible();
   await alice.screenshot({ path: screenshotPath('login') });
-  await logIn(alice, users.alice);
-
-  // Bob is not here yet.
-  await expect(contact(alice, 'bob')).toHaveAttribute('data-online', 'false');
+  await logIn(alice, aliceUser);
+  await expect(contact(alice, bobName)).toHaveAttribute('data-online', 'false');
 
   // Bob logs in elsewhere; each sees the other online.
   const bobContext = await browser.newContext();
   const bob = await bobContext.newPage();
-  await logIn(bob, users.bob);
-  await expect(contact(alice, 'bob')).toHaveAttribute('data-online', 'true');
-  await expect(contact(alice, 'bob')).toHaveAccessibleName('bob, online');
-  await expect(contact(bob, 'alice')).toHaveAttribute('data-online', 'true');
+  await logIn(bob, bobUser);
+  await expect(contact(alice, bobName)).toHaveAttribute('data-online', 'true');
+  await expect(contact(alice, bobName)).toHaveAccessibleName(`${bobName}, online`);
 
-  // Alice writes to Bob.
-  await contact(alice, 'bob').click();
-  const aliceWithBob = conversation(alice, 'bob');
-  await expect(aliceWithBob).toBeVisible();
-  await say(alice, 'bob', 'Hi Bob! Can we fix it?');
+  // Alice writes to Bob: the composer has the focus as soon as the conversation opens.
+  const aliceWithBob = await openConversation(alice, bobName);
+  await expect(aliceWithBob.getByLabel(`Message to ${bobName}`)).toBeFocused();
+  await say(alice, bobName, 'Hi Bob! Can we fix it?');
   await expect(message(aliceWithBob, 'Hi Bob! Can we fix it?')).toContainText('Sent');
 
-  // Bob gets it live: an unread badge first, then the message when he opens the conversation.
-  await expect(contact(bob, 'alice')).toHaveAccessibleName('alice, online, 1 unread');
-  await contact(bob, 'alice').click();
-  const bobWithAlice = conversation(bob, 'alice');
+  // Bob gets it live: an unread badge first; opening the conversation marks it read, and Alice sees "Read" live.
+  await expect(contact(bob, aliceName)).toHaveAccessibleName(`${aliceName}, online, 1 unread`);
+  const bobWithAlice = await openConversation(bob, aliceName);
   await expect(message(bobWithAlice, 'Hi Bob! Can we fix it?')).toBeVisible();
-  await expect(contact(bob, 'alice')).toHaveAccessibleName('alice, online');
+  await expect(message(aliceWithBob, 'Hi Bob! Can we fix it?')).toContainText('Read');
 
-  // Bob answers (pressing Enter), Alice sees it without reloading.
-  await bobWithAlice.getByLabel('Message to alice').fill('Yes we can!');
-  await bobWithAlice.getByLabel('Message to alice').press('Enter');
+  // Bob types: Alice sees it live; he sends with Enter and Alice has it without reloading.
+  await bobWithAlice.getByLabel(`Message to ${aliceName}`).pressSequentially('Yes we');
+  await expect(aliceWithBob.getByText(`${bobName} is typing…`)).toBeVisible();
+  await bobWithAlice.getByLabel(`Message to ${aliceName}`).pressSequentially(' can!');
+  await bobWithAlice.getByLabel(`Message to ${aliceName}`).press('Enter');
   await expect(message(aliceWithBob, 'Yes we can!')).toBeVisible();
-  await expect(message(bobWithAlice, 'Yes we can!')).toContainText('Sent');
+  await expect(aliceWithBob.getByText(`${bobName} is typing…`)).toHaveCount(0);
+  // Alice has the conversation open: Bob's message turns "Read" at once.
+  await expect(message(bobWithAlice, 'Yes we can!')).toContainText('Read');
 
-  // And back again.
-  await say(alice, 'bob', 'Great, see you at the site.');
-  await expect(message(bobWithAlice, 'Great, see you at the site.')).toBeVisible();
-  // Several conversations stay open side by side.
-  await contact(alice, 'carol').click();
-  await expect(conversation(alice, 'carol')).toBeVisible();
-  await expect(aliceWithBob).toBeVisible();
+  // Consecutive messages form a group under one date separator; the time shows once per group.
+  await say(alice, bobName, 'Great, see you at the site.');
+  await say(alice, bobName, 'Bring the tools.');
+  await expect(message(bobWithAlice, 'Bring the tools.')).toBeVisible();
+  await expect(bobWithAlice.locator('.date-separator')).toHaveText(['Today']);
+  await expect(message(bobWithAlice, 'Great, see you at the site.')).toHaveClass(/first/);
+  await expect(message(bobWithAlice, 'Great, see you at the site.')).not.toHaveClass(/last/);
+  await expect(message(bobWithAlice, 'Bring the tools.')).toHaveClass(/last/);
+
+  // A second conversation: side by side on a wide screen; on a phone, one screen at a time.
+  const aliceWithCarol = await openConversation(alice, carolUser.username);
+  if (onPhone(alice)) {
+    await expect(aliceWithBob).toBeHidden();
+    await expect(contact(alice, bobName)).toBeHidden();
+    await backToContacts(alice);
+    await expect(aliceWithCarol).toBeHidden();
+  } else {
+    await expect(aliceWithBob).toBeVisible();
+  }
   await alice.screenshot({ path: screenshotPath('chat') });
   await bob.screenshot({ path: screenshotPath('chat-bob') });
 
-  // Bob closes his page: Alice sees him go offline.
+  // A reload brings the open conversations back.
+  await alice.reload();
+  await expect(alice.getByRole('status').filter({ hasText: 'Connected' })).toBeVisible();
+  await openConversation(alice, bobName);
+  await expect(message(conversation(alice, bobName), 'Bring the tools.')).toBeVisible();
+  // Carol's conversation is open too (behind Bob's on a phone).
+  await expect(alice.locator(`section.pane[data-peer="${carolUser.username}"]`)).toBeAttached();
+
+  // Bob closes his page: Alice sees him go offline, and writes while he is away.
   await bob.close();
-  await expect(contact(alice, 'bob')).toHaveAttribute('data-online', 'false', { timeout: 15_000 });
-  await expect(aliceWithBob.getByText(/last seen|offline/)).toBeVisible();
+  await expect(conversation(alice, bobName).getByText(/last seen|offline/)).toBeVisible({ timeout: 15_000 });
+  await say(alice, bobName, 'Call me when you are back.');
+  await expect(message(conversation(alice, bobName), 'Call me when you are back.')).toContainText('Sent');
 
-  // Alice writes while he is away.
-  await say(alice, 'bob', 'Call me when you are back.');
-  await expect(message(aliceWithBob, 'Call me when you are back.')).toContainText('Sent');
-
-  // Bob logs in again and finds the message, marked unread.
+  // Bob logs in again and finds the message, marked unread; opening the conversation marks it read.
   const bobAgainContext = await browser.newContext();
   const bobAgain = await bobAgainContext.newPage();
-  await logIn(bobAgain, users.bob);
-  await expect(contact(alice, 'bob')).toHaveAttribute('data-online', 'true');
-  const aliceForBob = contact(bobAgain, 'alice');
-  await expect(aliceForBob).toHaveAccessibleName('alice, online, 1 unread');
-  await expect(aliceForBob).toHaveAttribute('data-unread', '1');
-  await aliceForBob.click();
-  const again = conversation(bobAgain, 'alice');
+  await logIn(bobAgain, bobUser);
+  const aliceForBob = contact(bobAgain, aliceName);
+  await expect(aliceForBob).toHaveAccessibleName(`${aliceName}, online, 1 unread`);
+  const again = await openConversation(bobAgain, aliceName);
   await expect(message(again, 'Call me when you are back.')).toBeVisible();
-  // The earlier conversation is there too, in order.
-  await expect(message(again, 'Hi Bob! Can we fix it?')).toBeVisible();
   const texts = await again.locator('.bubble').allInnerTexts();
-  expect(texts.slice(-4)).toEqual([
+  expect(texts.slice(-5)).toEqual([
     'Hi Bob! Can we fix it?',
     'Yes we can!',
     'Great, see you at the site.',
+    'Bring the tools.',
     'Call me when you are back.',
   ]);
-  // Opening it marked it read.
-  await expect(aliceForBob).toHaveAccessibleName('alice, online');
+  await expect(message(conversation(alice, bobName), 'Call me when you are back.')).toContainText('Read');
+  await backToContacts(bobAgain);
+  await expect(aliceForBob).toHaveAccessibleName(`${aliceName}, online`);
 
   await aliceContext.close();
   await bobContext.close();
   await bobAgainContext.close();
 });
 
-test('a long conversation loads its older messages on demand', async ({ browser, request }) => {
-  const carolApi = await apiLogin(request, users.carol);
-  const bobApi = await apiLogin(request, users.bob);
-  for (let i = 1; i <= 45; i++) {
-    await apiCall(
-      request,
-      bobApi.token,
-      'mutation ($to: ID!, $body: String!) { sendMessage(toUserId: $to, body: $body) { id } }',
-      {
-        to: carolApi.id,
-        body: `Line ${i} of the story`,
-      },
-    );
+test('a long conversation opens at the first unread message below a divider, and loads older ones on scrolling up', async ({
+  browser,
+  request,
+}) => {
+  const { carol: carolUser, bob: bobUser } = await freshUsers(request, 'carol', 'bob');
+  const carolApi = await apiLogin(request, carolUser);
+  const bobApi = await apiLogin(request, bobUser);
+  for (let i = 1; i <= 48; i++) {
+    await apiCall(request, bobApi.token, SEND, { to: carolApi.id, body: `Line ${i} of the story` });
+    // Carol has read the first 45.
+    if (i === 45)
+      await apiCall(request, carolApi.token, 'mutation ($w: ID!) { markConversationRead(withUserId: $w) }', {
+        w: bobApi.id,
+      });
   }
 
   const context = await browser.newContext();
   const carol = await context.newPage();
-  await logIn(carol, users.carol);
-  await contact(carol, 'bob').click();
-  const pane = conversation(carol, 'bob');
-  await expect(message(pane, 'Line 45 of the story')).toBeVisible();
+  await logIn(carol, carolUser);
+  await expect(contact(carol, bobUser.username)).toHaveAccessibleName(`${bobUser.username}, offline, 3 unread`);
+  await expect(carol).toHaveTitle('(3) Parley');
+  const pane = await openConversation(carol, bobUser.username);
+  const divider = pane.locator('[data-divider="unread"]');
+  await expect(divider).toHaveText('New messages');
+  await expect(divider).toBeInViewport();
+  await expect(message(pane, 'Line 46 of the story')).toBeInViewport();
+  // Marked read in one call: the badge and the title follow.
+  await expect(carol).toHaveTitle('Parley');
   await expect(pane.getByText('Line 1 of the story', { exact: true })).toHaveCount(0);
 
-  await pane.getByRole('button', { name: 'Load older' }).click();
+  // Scrolling up loads the older history.
+  await pane.locator('ol.messages').evaluate((el) => {
+    el.scrollTop = 0;
+  });
   await expect(pane.getByText('Line 1 of the story', { exact: true })).toBeAttached();
   await expect(pane.getByRole('button', { name: 'Load older' })).toHaveCount(0);
   const texts = (await pane.locator('.bubble').allTextContents()).filter((t) => t.endsWith('of the story'));
-  expect(texts).toEqual(Array.from({ length: 45 }, (_, i) => `Line ${i + 1} of the story`));
+  expect(texts).toEqual(Array.from({ length: 48 }, (_, i) => `Line ${i + 1} of the story`));
   await context.close();
 });
 
-test('the same person in two tabs sees what each tab sends, once', async ({ browser }) => {
+test('the same person in two tabs sees what each tab sends, once', async ({ browser, request }) => {
+  const { alice, admin } = await freshUsers(request, 'alice', 'admin');
   const context = await browser.newContext();
   const first = await context.newPage();
-  await logIn(first, users.alice);
+  await logIn(first, alice);
   const second = await context.newPage();
   await second.goto('/');
-  await expect(second.getByText('Signed in as alice')).toBeVisible();
-  await contact(first, 'admin').click();
-  await contact(second, 'admin').click();
+  await expect(second.getByText(`Signed in as ${alice.username}`)).toBeVisible();
+  await openConversation(first, admin.username);
+  await openConversation(second, admin.username);
 
-  await say(first, 'admin', 'Sent from the first tab');
-  await expect(message(conversation(second, 'admin'), 'Sent from the first tab')).toContainText('Sent');
-  await expect(message(conversation(first, 'admin'), 'Sent from the first tab')).toHaveCount(1);
-  await expect(message(conversation(second, 'admin'), 'Sent from the first tab')).toHaveCount(1);
+  await say(first, admin.username, 'Sent from the first tab');
+  await expect(message(conversation(second, admin.username), 'Sent from the first tab')).toContainText('Sent');
+  await expect(message(conversation(first, admin.username), 'Sent from the first tab')).toHaveCount(1);
+  await expect(message(conversation(second, admin.username), 'Sent from the first tab')).toHaveCount(1);
   await context.close();
 });

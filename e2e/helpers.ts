@@ -98,3 +98,31 @@ export async function apiCall<T = unknown>(
   expect(body.errors, JSON.stringify(body.errors)).toBeUndefined();
   return body.data as T;
 }
+
+/** New users for one test (in one project): nobody else's messages, unread counts or open conversations. */
+export async function freshUsers<N extends string>(
+  request: APIRequestContext,
+  ...names: N[]
+): Promise<Record<N, DemoUser>> {
+  const stamp = `${Date.now().toString(36)}${Math.floor(Math.random() * 1e4)}`;
+  const entries = await Promise.all(
+    names.map(async (name) => [name, await apiRegister(request, `${name}_${stamp}`, `${name}-password`)] as const),
+  );
+  return Object.fromEntries(entries) as Record<N, DemoUser>;
+}
+
+/** Opens the conversation with someone from the contact list (on a phone, the list comes back first). */
+export async function openConversation(page: Page, username: string): Promise<Locator> {
+  if (onPhone(page) && !(await contact(page, username).isVisible())) await backToContacts(page);
+  await contact(page, username).click();
+  const pane = conversation(page, username);
+  await expect(pane).toBeVisible();
+  return pane;
+}
+
+/** On a phone: from the conversation back to the contact list. On a wide screen both are always shown. */
+export async function backToContacts(page: Page): Promise<void> {
+  if (!onPhone(page)) return;
+  await page.getByRole('button', { name: 'Back to contacts' }).filter({ visible: true }).click();
+  await expect(page.getByRole('navigation', { name: /Contacts/ })).toBeVisible();
+}

@@ -214,7 +214,14 @@ async function takePart(page: Page, participantId: string, screenshots: { consen
   await expect(page.getByTestId('completion-code')).toHaveText('PARLEYDEMO');
   await expect(page.getByRole('link', { name: 'Return to Prolific' })).toHaveAttribute('href', PROLIFIC_DONE);
   if (screenshots.consent) await page.screenshot({ path: screenshotPath('study-done') });
-  await page.waitForURL(PROLIFIC_DONE, { timeout: 10_000 });
+  // No redirect before the participant acts: the code can be copied, then the link goes back.
+  await page.context().grantPermissions(['clipboard-read', 'clipboard-write']);
+  await page.getByRole('button', { name: 'Copy the code' }).click();
+  await expect(page.getByRole('status').filter({ hasText: 'Copied.' })).toBeVisible();
+  expect(await page.evaluate(() => navigator.clipboard.readText())).toBe('PARLEYDEMO');
+  expect(page.url()).not.toBe(PROLIFIC_DONE);
+  await page.getByRole('link', { name: 'Return to Prolific' }).click();
+  await page.waitForURL(PROLIFIC_DONE);
   expect(page.url()).toBe(PROLIFIC_DONE);
   return chatText;
 }
@@ -277,7 +284,15 @@ test.describe
       const third = await browser.newContext();
       const declining = await third.newPage();
       await declining.goto(studyLink(newParticipantId()));
+      // An in-page dialog asks first: Escape keeps the study, the dialog's button declines.
       await declining.getByRole('button', { name: 'I do not agree' }).click();
+      const ask = declining.getByRole('dialog', { name: 'Not take part?' });
+      await expect(ask.getByRole('button', { name: 'Go back' })).toBeFocused();
+      await declining.keyboard.press('Escape');
+      await expect(ask).toHaveCount(0);
+      await expect(declining.getByRole('button', { name: 'I agree' })).toBeVisible();
+      await declining.getByRole('button', { name: 'I do not agree' }).click();
+      await ask.getByRole('button', { name: 'I do not agree' }).click();
       await expect(declining.getByRole('heading', { name: 'You did not agree to take part' })).toBeVisible();
       await declining.reload();
       await expect(declining.getByRole('heading', { name: 'You did not agree to take part' })).toBeVisible();
@@ -331,6 +346,9 @@ test.describe
       await expect(strangerPage.getByRole('link', { name: 'Research' })).toHaveCount(0);
       await strangerPage.goto('/research');
       await expect(strangerPage.getByRole('heading', { name: 'Researchers only' })).toBeVisible();
+      // A plain sentence, not a shell command.
+      await expect(strangerPage.getByText(/ask the person who runs this Parley/)).toBeVisible();
+      await expect(strangerPage.locator('code')).toHaveCount(0);
       await strangerContext.close();
 
       await logIn(page, researcher);

@@ -8,6 +8,7 @@ import { createLogger } from './logger';
 import { buildParleySchema } from './schema/build-schema';
 import { createServices } from './services';
 import { jobGrace, logStrayRejections, stopOnSignals } from './shutdown';
+import { welcomeText } from './welcome';
 
 async function main() {
   const envFile = path.join(repoRoot, '.env');
@@ -19,6 +20,8 @@ async function main() {
   const services = await createServices(config, log, { api: true, worker: config.ROLE !== 'api' });
   const http = await startHttpServer(services, await buildParleySchema());
   log.info({ url: http.url }, `Parley is running at ${http.url} (GraphQL IDE at ${http.url}/graphql)`);
+  // `npm start` (scripts/start.mjs) asks for a plain summary at the end of start-up.
+  if (process.env.PARLEY_WELCOME === 'true') console.log(welcomeText(config, http.url, services.studies.catalog));
 
   stopOnSignals(log, config.SHUTDOWN_TIMEOUT_SECONDS, async (deadline) => {
     // Stop accepting, answer what is running, close sockets with 1012 ("reconnect"); then jobs, Redis, database.

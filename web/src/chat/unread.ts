@@ -34,10 +34,21 @@ export function removeUnreadFrom(cache: ApolloCache, senderId: string): void {
   });
 }
 
+/**
+ * Read marks that arrived before their message reached this cache (the reader's mark can overtake the
+ * answer to my own sendMessage): applied when the message shows up.
+ */
+const earlyReads = new Map<string, string>();
+
+/** When a message was read: from the cache, or from a read mark that came before it. */
+export const readAtOf = (message: { id: string; readAt?: string | null }) =>
+  message.readAt ?? earlyReads.get(message.id) ?? null;
+
 /** Read marks that arrived live: the messages show "Read", and leave the unread counts. */
 export function markReadInCache(cache: ApolloCache, messageIds: readonly string[], readAt: string): void {
   for (const id of messageIds) {
-    cache.modify({ id: cache.identify({ __typename: 'Message', id }), fields: { readAt: () => readAt } });
+    const known = cache.modify({ id: cache.identify({ __typename: 'Message', id }), fields: { readAt: () => readAt } });
+    if (!known) earlyReads.set(id, readAt);
   }
   removeUnread(cache, messageIds);
 }

@@ -7,6 +7,7 @@ import type { Job } from '../jobs/follow';
 import { isFinished, needsBubble, replyClientId } from '../jobs/merge';
 import type { Contact } from './ContactList';
 import type { OutboxEntry } from './outbox';
+import { readAtOf } from './unread';
 
 export const PAGE_SIZE = 30;
 /** The server's largest page (limits.maxConversationPage). */
@@ -60,7 +61,7 @@ function toItems(messages: readonly MessageFieldsFragment[], pending: readonly O
   const confirmed = new Set(messages.flatMap((m) => (m.clientId ? [m.clientId] : [])));
   const stored = messages.map<Item>((m) => {
     const mine = m.from.id === meId;
-    const status = mine ? (m.readAt ? 'read' : 'sent') : 'received';
+    const status = mine ? (readAtOf(m) ? 'read' : 'sent') : 'received';
     return {
       key: m.id,
       messageId: m.id,

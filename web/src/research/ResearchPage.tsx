@@ -94,7 +94,7 @@ export function ResearchPage() {
         <h1>Researchers only</h1>
         <p>
           This page is for researchers, and your account <strong>{me.username}</strong> does not have the researcher
-          role. An administrator can grant it (<code>npm run user:grant -- {me.username} researcher</code>).
+          role. Please ask the person who runs this Parley to give your account researcher access.
         </p>
         <p>
           <a href="/">Back to the chat</a>

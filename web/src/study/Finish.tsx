@@ -5,9 +5,6 @@ import { SaveParticipationMutation } from './operations';
 import type { ParticipantStore } from './storage';
 import type { Participation } from './TaskPage';
 
-/** How long the end page shows the completion code before going back to Prolific. */
-export const REDIRECT_DELAY_MS = 3000;
-
 /**
  * After the last task: the final save (the server records the answers it holds; the client adds timings and
  * device), then the completion code. A refusal sends the page back to the server's view of how it ended.
@@ -97,21 +94,21 @@ export function Finish({
   );
 }
 
-/** The completion code, then back to Prolific after REDIRECT_DELAY_MS. */
+/**
+ * The completion code with a copy button, and the way back to Prolific. Nothing happens on its own: the
+ * participant copies the code or follows the link when they are ready.
+ */
 export function DonePage({ code, url }: { code: string | null; url: string | null }) {
-  const [left, setLeft] = useState(Math.ceil(REDIRECT_DELAY_MS / 1000));
-  useEffect(() => {
-    if (!url) return;
-    const started = Date.now();
-    const tick = setInterval(() => {
-      setLeft(Math.max(0, Math.ceil((REDIRECT_DELAY_MS - (Date.now() - started)) / 1000)));
-    }, 250);
-    const go = setTimeout(() => window.location.assign(url), REDIRECT_DELAY_MS);
-    return () => {
-      clearInterval(tick);
-      clearTimeout(go);
-    };
-  }, [url]);
+  const [copied, setCopied] = useState<'yes' | 'no' | null>(null);
+  const copy = async () => {
+    if (!code) return;
+    try {
+      await navigator.clipboard.writeText(code);
+      setCopied('yes');
+    } catch {
+      setCopied('no');
+    }
+  };
   return (
     <section className="study-card done" aria-labelledby="done-title">
       <h2 id="done-title">Thank you! You have completed the study.</h2>
@@ -121,19 +118,21 @@ export function DonePage({ code, url }: { code: string | null; url: string | nul
           <p className="completion-code" data-testid="completion-code">
             {code}
           </p>
+          <button type="button" onClick={() => void copy()}>
+            Copy the code
+          </button>{' '}
+          <span role="status" className="small">
+            {copied === 'yes' && 'Copied.'}
+            {copied === 'no' && 'Could not copy: please select the code and copy it.'}
+          </span>
         </div>
       )}
       {url ? (
-        <>
-          <p role="status">
-            Taking you back to Prolific in {left} second{left === 1 ? '' : 's'}…
-          </p>
-          <p>
-            <a className="button-link primary" href={url}>
-              Return to Prolific
-            </a>
-          </p>
-        </>
+        <p>
+          <a className="button-link primary" href={url}>
+            Return to Prolific
+          </a>
+        </p>
       ) : (
         <p>Please copy the code above and enter it where you took part.</p>
       )}

@@ -1,6 +1,7 @@
 import type { ApolloClient } from '@apollo/client';
 import { type ReactNode, useState } from 'react';
 import { Markdown } from '../chat/Markdown';
+import { useConfirm } from '../ui/useConfirm';
 import { isOver, studyError } from './errors';
 import { Finish } from './Finish';
 import type { EndKind } from './Notices';
@@ -28,8 +29,16 @@ export function ParticipantFlow({ client, store, participation, onChange, onRelo
   const [leaving, setLeaving] = useState(false);
   const [leaveError, setLeaveError] = useState<string | null>(null);
 
+  const { confirm, dialog } = useConfirm();
+
   const withdraw = async () => {
-    if (!window.confirm('Do you really want to stop taking part in this study?')) return;
+    const sure = await confirm({
+      title: 'Stop taking part?',
+      body: 'Your answers so far are kept, but you cannot continue the study afterwards.',
+      confirmLabel: 'Stop taking part',
+      cancelLabel: 'Continue the study',
+    });
+    if (!sure) return;
     setLeaving(true);
     try {
       await client.mutate({ mutation: WithdrawParticipationMutation });
@@ -44,6 +53,13 @@ export function ParticipantFlow({ client, store, participation, onChange, onRelo
   };
 
   const decline = async () => {
+    const sure = await confirm({
+      title: 'Not take part?',
+      body: 'If you do not agree, the study ends here and nothing more is recorded.',
+      confirmLabel: 'I do not agree',
+      cancelLabel: 'Go back',
+    });
+    if (!sure) return;
     setLeaving(true);
     try {
       await client.mutate({ mutation: DeclineConsentMutation });
@@ -90,6 +106,7 @@ export function ParticipantFlow({ client, store, participation, onChange, onRelo
   return (
     <>
       {page}
+      {dialog}
       {participation.consentedAt && participation.currentTask < tasks.length && (
         <footer className="study-footer small muted">
           <button type="button" className="link-button" onClick={() => void withdraw()} disabled={leaving}>

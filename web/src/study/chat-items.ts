@@ -59,7 +59,15 @@ export function pendingItem(jobId: string): ChatItem {
     key: `job:${jobId}`,
     role: 'assistant',
     text: '',
-    job: { __typename: 'ChatJob', id: jobId, state: 'QUEUED', text: '', attempts: 0, replyMessageId: null, error: null },
+    job: {
+      __typename: 'ChatJob',
+      id: jobId,
+      state: 'QUEUED',
+      text: '',
+      attempts: 0,
+      replyMessageId: null,
+      error: null,
+    },
     state: 'QUEUED',
   };
 }
