@@ -21,7 +21,7 @@ async function responseText(page: Page): Promise<string> {
   return text.replace(/\u00a0/g, ' ');
 }
 
-test('the GraphiQL IDE at /graphql logs in, runs a query with the token and receives a subscription', async ({
+test('the GraphiQL IDE at /graphql logs in (@desktop: an IDE has no phone layout), runs a query with the token and receives a subscription', async ({
   page,
   request,
 }) => {

@@ -1,12 +1,10 @@
-import { ApolloClient, ApolloLink, CombinedGraphQLErrors, HttpLink, InMemoryCache } from '@apollo/client';
+import { type ApolloClient, CombinedGraphQLErrors, InMemoryCache } from '@apollo/client';
 import { ErrorLink } from '@apollo/client/link/error';
-import { GraphQLWsLink } from '@apollo/client/link/subscriptions';
-import { getMainDefinition } from '@apollo/client/utilities';
-import { type Client, createClient } from 'graphql-ws';
+import type { Client } from 'graphql-ws';
 import { errorCode } from '../lib/errors';
-import { bearer } from '../lib/token';
 import { typePolicies } from './cache';
 import { ConnectionMonitor } from './connection';
+import { backOff, createParleyClient } from './factory';
 
 /** Close codes with which the server ends a session (token revoked, logged out, ended by an admin). */
 export const SESSION_CLOSE_CODES = new Set([4401, 4403]);
@@ -26,17 +24,6 @@ export interface SessionOptions {
   onAuthLost(): void;
 }
 
-export function graphqlHttpUrl(): string {
-  return '/graphql';
-}
-
-export function graphqlWsUrl(): string {
-  const scheme = window.location.protocol === 'https:' ? 'wss' : 'ws';
-  return `${scheme}://${window.location.host}/graphql`;
-}
-
-const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
-
 function isCloseEvent(value: unknown): value is { code: number; reason?: string } {
   return typeof value === 'object' && value !== null && 'code' in value && typeof value.code === 'number';
 }
@@ -53,11 +40,6 @@ export function createApolloSession({ token, onAuthLost }: SessionOptions): Apol
     if (!disposed && token !== null) onAuthLost();
   };
 
-  const httpLink = new HttpLink({
-    uri: graphqlHttpUrl(),
-    headers: token ? { authorization: bearer(token) } : {},
-  });
-
   const errorLink = new ErrorLink(({ error }) => {
     const unauthenticated = CombinedGraphQLErrors.is(error)
       ? error.errors.some((e) => e.extensions?.code === 'UNAUTHENTICATED')
@@ -65,22 +47,19 @@ export function createApolloSession({ token, onAuthLost }: SessionOptions): Apol
     if (unauthenticated) authLost();
   });
 
-  let ws: Client | null = null;
   const cleanups: (() => void)[] = [];
-  let link: ApolloLink = httpLink;
-
-  if (token) {
-    let pongTimeout: ReturnType<typeof setTimeout> | undefined;
-    const wsClient = createClient({
-      url: graphqlWsUrl(),
-      connectionParams: () => ({ authorization: bearer(token) }),
+  let pongTimeout: ReturnType<typeof setTimeout> | undefined;
+  const parley = createParleyClient({
+    getToken: () => token,
+    links: [errorLink],
+    cache: new InMemoryCache({ typePolicies }),
+    defaultOptions: { watchQuery: { fetchPolicy: 'cache-and-network' } },
+    socket: {
       // Presence is "has an open socket": connect right away, not on first subscription.
       lazy: false,
       keepAlive: 10_000,
       retryAttempts: Number.POSITIVE_INFINITY,
-      retryWait: async (retries) => {
-        await sleep(Math.min(400 * 2 ** retries, 4000) + Math.random() * 300);
-      },
+      retryWait: backOff,
       shouldRetry: (errOrCloseEvent) =>
         !(isCloseEvent(errOrCloseEvent) && SESSION_CLOSE_CODES.has(errOrCloseEvent.code)),
       onNonLazyError: () => {
@@ -97,36 +76,23 @@ export function createApolloSession({ token, onAuthLost }: SessionOptions): Apol
         },
         ping: (received) => {
           // A ping we sent that gets no pong within 5 s means a dead socket.
-          if (!received) pongTimeout = setTimeout(() => wsClient.terminate(), 5_000);
+          if (!received) pongTimeout = setTimeout(() => ws?.terminate(), 5_000);
         },
         pong: (received) => {
           if (received) clearTimeout(pongTimeout);
         },
       },
-    });
-    ws = wsClient;
-    // The browser knows the network is gone before any ping times out.
-    const onOffline = () => wsClient.terminate();
-    window.addEventListener('offline', onOffline);
-    cleanups.push(() => window.removeEventListener('offline', onOffline));
-    const wsLink = new GraphQLWsLink(wsClient);
-    link = ApolloLink.split(
-      ({ query }) => {
-        const definition = getMainDefinition(query);
-        return definition.kind === 'OperationDefinition' && definition.operation === 'subscription';
-      },
-      wsLink,
-      httpLink,
-    );
-  }
-
-  const client = new ApolloClient({
-    link: ApolloLink.from([errorLink, link]),
-    cache: new InMemoryCache({ typePolicies }),
-    defaultOptions: {
-      watchQuery: { fetchPolicy: 'cache-and-network' },
     },
   });
+  // Signed out: no WebSocket at all. Signed in: it opens now.
+  const ws: Client | null = token ? parley.socket() : null;
+  if (ws) {
+    // The browser knows the network is gone before any ping times out.
+    const onOffline = () => ws.terminate();
+    window.addEventListener('offline', onOffline);
+    cleanups.push(() => window.removeEventListener('offline', onOffline));
+  }
+  const client = parley.client;
 
   return {
     token,
@@ -136,8 +102,7 @@ export function createApolloSession({ token, onAuthLost }: SessionOptions): Apol
     dispose() {
       disposed = true;
       for (const cleanup of cleanups) cleanup();
-      client.stop();
-      void ws?.dispose();
+      parley.dispose();
     },
   };
 }

@@ -1,21 +1,16 @@
 import type { ApolloClient } from '@apollo/client';
-import { useCallback, useEffect, useId, useRef, useState } from 'react';
+import { useEffect, useId, useRef, useState } from 'react';
 import { Markdown } from '../chat/Markdown';
 import type { ParticipationFieldsFragment } from '../gql/graphql';
-import { type Answers, answerProblem, pageProblems } from './answers';
+import { type Answers, pageProblems } from './answers';
 import { isOver, studyError } from './errors';
-import { SaveTaskAnswersMutation } from './operations';
 import { QuestionField, questionDomId } from './Questions';
 import { StudyChat } from './StudyChat';
 import type { ParticipantStore } from './storage';
+import { useTaskSave } from './useTaskSave';
 
 export type Participation = ParticipationFieldsFragment;
 export type Task = Participation['study']['tasks'][number];
-
-/** How long the answers rest before they are saved. */
-const SAVE_DELAY_MS = 700;
-
-type SaveState = { kind: 'idle' } | { kind: 'saving' } | { kind: 'saved' } | { kind: 'failed'; message: string };
 
 interface TaskPageProps {
   client: ApolloClient;
@@ -49,16 +44,17 @@ export function TaskPage({ client, store, participation, task, isLast, onAdvance
     ...store.draft(task.id),
   }));
   const [errors, setErrors] = useState<Record<string, string>>({});
-  const [saveState, setSaveState] = useState<SaveState>({ kind: 'idle' });
   const [formError, setFormError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
   const answersRef = useRef(answers);
   answersRef.current = answers;
-  // A ref, so that autosave keeps its identity (its pending timer survives the parent's renders).
-  const staleRef = useRef(onStale);
-  staleRef.current = onStale;
-  const queue = useRef<Promise<unknown>>(Promise.resolve());
-  const timer = useRef<ReturnType<typeof setTimeout> | undefined>(undefined);
+  const { saveState, enqueue, mutate, schedule, cancelScheduled } = useTaskSave({
+    client,
+    task,
+    answersRef,
+    setErrors,
+    onStale,
+  });
   const ids = { title: useId(), questions: useId() };
   const questionIds = new Set(task.questions.map((q) => q.id));
 
@@ -68,76 +64,6 @@ export function TaskPage({ client, store, participation, task, isLast, onAdvance
     });
     window.scrollTo({ top: 0 });
   }, [store, task.id]);
-
-  /** Saves run one after another, so that an older save never lands after a newer one. */
-  const enqueue = useCallback(<T,>(run: () => Promise<T>): Promise<T> => {
-    const next = queue.current.then(run, run);
-    queue.current = next.catch(() => undefined);
-    return next;
-  }, []);
-
-  const mutate = useCallback(
-    async (payload: Answers, complete: boolean) => {
-      const { data } = await client.mutate({
-        mutation: SaveTaskAnswersMutation,
-        variables: { taskId: task.id, answers: payload, complete },
-      });
-      if (!data) throw new Error('The server did not answer.');
-      return data.saveTaskAnswers;
-    },
-    [client, task.id],
-  );
-
-  /** The answers that pass the checks the browser can make; the others wait until they are fixed. */
-  const autosave = useCallback(() => {
-    const current = answersRef.current;
-    const problems: Record<string, string> = {};
-    for (const q of task.questions) {
-      const problem = answerProblem(q, current[q.id]);
-      if (problem) problems[q.id] = problem;
-    }
-    setErrors((shown) => ({ ...shown, ...problems }));
-    const known = new Set(task.questions.map((q) => q.id));
-    let payload = Object.fromEntries(Object.entries(current).filter(([id]) => known.has(id) && !problems[id]));
-    setSaveState({ kind: 'saving' });
-    void enqueue(async () => {
-      // An answer the server refuses is left out, so that the others are still saved.
-      for (let attempt = 0; attempt <= task.questions.length; attempt += 1) {
-        try {
-          await mutate(payload, false);
-          setSaveState({ kind: 'saved' });
-          return;
-        } catch (error) {
-          const problem = studyError(error);
-          if (problem.code === 'BAD_USER_INPUT' && problem.field && problem.field in payload) {
-            const field = problem.field;
-            setErrors((shown) => ({ ...shown, [field]: problem.message }));
-            payload = Object.fromEntries(Object.entries(payload).filter(([id]) => id !== field));
-            continue;
-          }
-          setSaveState({ kind: 'failed', message: problem.message });
-          // The participation is over (time, another tab): the page shows how it ended.
-          if (isOver(problem)) staleRef.current();
-          return;
-        }
-      }
-    });
-  }, [enqueue, mutate, task.questions]);
-
-  // Leaving the page: send what is waiting.
-  useEffect(() => {
-    const flush = () => {
-      if (timer.current === undefined) return;
-      clearTimeout(timer.current);
-      timer.current = undefined;
-      autosave();
-    };
-    window.addEventListener('pagehide', flush);
-    return () => {
-      window.removeEventListener('pagehide', flush);
-      clearTimeout(timer.current);
-    };
-  }, [autosave]);
 
   const change = (id: string, value: unknown) => {
     const next = { ...answersRef.current, [id]: value };
@@ -150,16 +76,11 @@ export function TaskPage({ client, store, participation, task, isLast, onAdvance
       return rest;
     });
     setFormError(null);
-    clearTimeout(timer.current);
-    timer.current = setTimeout(() => {
-      timer.current = undefined;
-      autosave();
-    }, SAVE_DELAY_MS);
+    schedule();
   };
 
   const next = async () => {
-    clearTimeout(timer.current);
-    timer.current = undefined;
+    cancelScheduled();
     const current = answersRef.current;
     const found = pageProblems(task.questions, current);
     const first = task.questions.find((q) => found[q.id]);
