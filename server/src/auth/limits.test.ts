@@ -58,6 +58,8 @@ for (const mode of ['redis', 'single-node'] as ServerMode[]) {
       const limited = results.find((r) => r.errors?.[0]?.extensions?.reason === 'login-user');
       assert.ok(limited, 'refused by the per-user limit');
       assert.ok(Number(limited.errors?.[0]?.extensions?.retryAfterSeconds) > 0);
+      // Said as a person reads it: the 15-minute window in minutes, not hundreds of seconds.
+      assert.match(limited.errors?.[0]?.message ?? '', /^Too many attempts\. Try again in 1[45] minutes\.$/);
       // Even the right password is refused from the attacker's address...
       const right = { u: owner.username, p: 'the-real-password' };
       assert.equal(codeOf(await gqlFrom(server.url, attacker, LOGIN, right)), 'RATE_LIMITED');
