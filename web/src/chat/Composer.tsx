@@ -12,6 +12,8 @@ const TypingMutation = graphql(`
 `);
 
 interface ComposerProps {
+  /** Changes when the conversation is opened (again): the focus comes here. */
+  focusKey: number;
   meId: string;
   peer: Contact;
   online: boolean;
@@ -34,7 +36,7 @@ function useTypingSignal(peer: Contact) {
 }
 
 /** The message box: Enter sends, Shift+Enter is a new line; the draft survives a reload; focused on opening. */
-export function Composer({ meId, peer, online, queuedCount, send }: ComposerProps) {
+export function Composer({ focusKey, meId, peer, online, queuedCount, send }: ComposerProps) {
   const limits = useLimits();
   const draftKey = `parley.draft.${meId}.${peer.id}`;
   const [draft, setDraft] = useState(() => readItem(draftKey) ?? '');
@@ -47,8 +49,8 @@ export function Composer({ meId, peer, online, queuedCount, send }: ComposerProp
   }, [draftKey, draft]);
   // Opening a conversation puts the next keystroke in its composer.
   useEffect(() => {
-    ref.current?.focus();
-  }, []);
+    if (focusKey > 0) ref.current?.focus();
+  }, [focusKey]);
 
   const max = limits?.maxMessageChars ?? null;
   const tooLong = max !== null && draft.length > max;

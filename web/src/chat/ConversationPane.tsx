@@ -21,15 +21,27 @@ interface ConversationPaneProps {
   onClose(): void;
   /** On a phone: back to the contact list (the conversation stays open). */
   onBack(): void;
+  /** On screen (on a phone, only the conversation in front is). */
+  shown: boolean;
+  /** Changes when the user opens this conversation: the composer takes the focus. */
+  focusKey: number;
 }
 
 /** One open conversation: header, messages, composer. */
-export function ConversationPane({ meId, peer, unreadAtOpen, onClose, onBack }: ConversationPaneProps) {
+export function ConversationPane({
+  meId,
+  peer,
+  unreadAtOpen,
+  onClose,
+  onBack,
+  shown,
+  focusKey,
+}: ConversationPaneProps) {
   const { status } = useConnection();
   const online = status === 'connected';
   const { send, pending, retry, discard } = useSendMessage(peer.id);
   const { query, messages, items, present, jobItems, hasMore } = useConversation(meId, peer, pending, unreadAtOpen);
-  const firstUnread = useMarkConversationRead(meId, peer.id, messages);
+  const firstUnread = useMarkConversationRead(meId, peer.id, messages, shown);
   const typing = useIsTyping(peer.id);
   const [olderError, setOlderError] = useState<string | null>(null);
   const [loadingOlder, setLoadingOlder] = useState(false);
@@ -123,6 +135,7 @@ export function ConversationPane({ meId, peer, unreadAtOpen, onClose, onBack }: 
         )}
       </p>
       <Composer
+        focusKey={focusKey}
         meId={meId}
         peer={peer}
         online={online}

@@ -1,6 +1,7 @@
 import { useQuery } from '@apollo/client/react';
 import { useCallback, useMemo } from 'react';
 import { AdminPanel } from '../admin/AdminPanel';
+import { PHONE_QUERY, useMediaQuery } from '../lib/useMediaQuery';
 import { type Contact, ContactList, useContacts } from './ContactList';
 import { ConversationPane } from './ConversationPane';
 import { UnreadQuery } from './unread';
@@ -19,7 +20,8 @@ interface WorkspaceProps {
 export function Workspace({ meId, isAdmin, adminOpen }: WorkspaceProps) {
   const { contacts } = useContacts();
   const { data: unread } = useQuery(UnreadQuery);
-  const { openIds, activeId, open, close, back } = useOpenConversations(meId);
+  const { openIds, activeId, openCount, open, close, back } = useOpenConversations(meId);
+  const phone = useMediaQuery(PHONE_QUERY);
   const byId = useMemo(() => new Map((contacts ?? []).map((c) => [c.id, c])), [contacts]);
   const unreadFrom = useCallback(
     (id: string) => unread?.unread.filter((m) => m.from.id === id && !m.readAt).length ?? 0,
@@ -41,6 +43,9 @@ export function Workspace({ meId, isAdmin, adminOpen }: WorkspaceProps) {
               meId={meId}
               peer={peer}
               unreadAtOpen={unreadFrom(peer.id)}
+              // On a phone only the conversation in front is on screen (and may be marked read).
+              shown={!phone || peer.id === activeId}
+              focusKey={peer.id === activeId ? openCount : 0}
               onClose={() => close(peer.id)}
               onBack={back}
             />

@@ -20,9 +20,10 @@ export function useMarkConversationRead(
   meId: string,
   peerId: string,
   messages: readonly MessageFieldsFragment[] | undefined,
+  shown: boolean,
 ) {
   const client = useApolloClient();
-  const visible = useDocumentVisible();
+  const visible = useDocumentVisible() && shown;
   const [firstUnread, setFirstUnread] = useState<string | null | undefined>(undefined);
   const busy = useRef(false);
   const unread = (messages ?? []).filter((m) => m.from.id === peerId && m.to.id === meId && !m.readAt);

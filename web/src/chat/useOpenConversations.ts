@@ -22,9 +22,12 @@ function restore(key: string): OpenState {
 export function useOpenConversations(meId: string) {
   const key = `parley.open.${meId}`;
   const [state, setState] = useState<OpenState>(() => restore(key));
+  // Grows on every open, also of a conversation already open: its composer takes the focus again.
+  const [openCount, setOpenCount] = useState(0);
   useEffect(() => writeJson(key, state), [key, state]);
 
   const open = useCallback((contact: Contact) => {
+    setOpenCount((n) => n + 1);
     setState(({ ids }) => {
       const next = ids.includes(contact.id) ? ids : [...ids, contact.id].slice(-MAX_PANES);
       return { ids: next, active: contact.id };
@@ -35,5 +38,5 @@ export function useOpenConversations(meId: string) {
   }, []);
   const back = useCallback(() => setState(({ ids }) => ({ ids, active: null })), []);
 
-  return { openIds: state.ids, activeId: state.active, open, close, back };
+  return { openIds: state.ids, activeId: state.active, openCount, open, close, back };
 }
