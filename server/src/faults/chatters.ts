@@ -131,7 +131,9 @@ export async function makePair(routes: Routes, label: string): Promise<ChatPair>
     },
     stored: async () => {
       const res = await gql(http.current(), HISTORY, { with: receiver.user.id }, sender.token);
-      return (res.data?.conversation.messages as Received[]).filter((m) => m.from.id === sender.user.id);
+      const messages = res.data?.conversation.messages as Received[] | undefined;
+      if (!messages) throw new Error(`history failed: ${JSON.stringify(res.errors)}`);
+      return messages.filter((m) => m.from.id === sender.user.id);
     },
   });
   return pair as ChatPair;
