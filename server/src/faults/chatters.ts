@@ -8,7 +8,7 @@ const SEND =
   'mutation($to: ID!, $body: String!, $cid: String) { sendMessage(toUserId: $to, body: $body, clientId: $cid) { id } }';
 const HISTORY =
   'query($with: ID!) { conversation(withUserId: $with, limit: 200) { messages { id clientId from { id } } } }';
-const RECEIVED = 'subscription { messageReceived { id clientId from { id } } }';
+const RECEIVED = 'subscription($after: ID) { messageReceived(after: $after) { id clientId from { id } } }';
 
 interface Received {
   id: string;
@@ -19,7 +19,8 @@ interface Received {
 /**
  * One sender and one receiver, as two browsers would be: the sender retries a failed send with the same
  * clientId (on the next API process when one is down); the receiver follows `messageReceived` on a socket
- * that reconnects to the next URL, and fetches the conversation after every reconnect to catch up.
+ * that reconnects to the next URL and subscribes again with `after` (the newest message it holds), so the
+ * server replays what it missed.
  */
 export interface Pair {
   senderId: string;
@@ -30,9 +31,9 @@ export interface Pair {
   acked: string[];
   /** Failed attempts by error code ('network' when no answer came). */
   failures: Map<string, number>;
-  /** Message ids seen live, in order (duplicates kept, to be counted). */
+  /** Message ids received over the subscription, live or replayed, in order (duplicates kept). */
   live: string[];
-  /** Message ids fetched after reconnecting. */
+  /** Message ids fetched after reconnecting before any message had arrived. */
   caughtUp: Set<string>;
   reconnects: number;
   socket: Client;
@@ -89,7 +90,7 @@ export async function makePair(routes: Routes, label: string): Promise<ChatPair>
         connected: () => {
           if (connections++ === 0) return;
           pair.reconnects++;
-          void catchUp();
+          follow();
         },
       },
     }),
@@ -102,16 +103,23 @@ export async function makePair(routes: Routes, label: string): Promise<ChatPair>
     );
     for (const m of (res?.data?.conversation.messages ?? []) as Received[]) pair.caughtUp.add(m.id);
   };
-  pair.socket.subscribe<{ messageReceived: Received }>(
-    { query: RECEIVED },
-    {
-      next: ({ data }) => {
-        if (data?.messageReceived.from.id === sender.user.id) pair.live.push(data.messageReceived.id);
+  let unsubscribe = () => {};
+  const follow = () => {
+    unsubscribe();
+    const after = pair.live.at(-1);
+    if (!after) void catchUp();
+    unsubscribe = pair.socket.subscribe<{ messageReceived: Received }>(
+      { query: RECEIVED, variables: { after } },
+      {
+        next: ({ data }) => {
+          if (data?.messageReceived.from.id === sender.user.id) pair.live.push(data.messageReceived.id);
+        },
+        error: () => {},
+        complete: () => {},
       },
-      error: () => {},
-      complete: () => {},
-    },
-  );
+    );
+  };
+  follow();
   Object.assign(pair, {
     /** Sends until acknowledged; gives up only after `ms`. */
     send: async (body: string, ms = 60_000) => {
