@@ -152,11 +152,17 @@ export type ChatPair = Pair & {
   stored(): Promise<Received[]>;
 };
 
-/** Each pair sends one message after another until `stop()` says so (and at most `max` each). */
-export function keepChatting(pairs: ChatPair[], max = 200) {
+/**
+ * Each pair sends one message after another (pausing `everyMs` between them) until `stop()` says so, and
+ * at most `max` each.
+ */
+export function keepChatting(pairs: ChatPair[], max = 200, everyMs = 0) {
   let stopped = false;
   const loops = pairs.map(async (pair, p) => {
-    for (let i = 0; i < max && !stopped; i++) await pair.send(`pair ${p} message ${i}`);
+    for (let i = 0; i < max && !stopped; i++) {
+      await pair.send(`pair ${p} message ${i}`);
+      if (everyMs) await new Promise((resolve) => setTimeout(resolve, everyMs));
+    }
   });
   return {
     stop: async () => {
