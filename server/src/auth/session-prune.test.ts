@@ -3,7 +3,7 @@ import { after, before, describe, test } from 'node:test';
 import { Client } from 'pg';
 import { codeOf, gql, register } from '../test/graphql-client';
 import { type ServerProcess, startServer, testEnv, uniqueName } from '../test/server-process';
-import { pollUntil } from '../test/study-client';
+import { pollUntil } from '../test/wait-for';
 
 async function sessionsOf(userId: string): Promise<number> {
   const db = new Client({ connectionString: process.env.TEST_DATABASE_URL });
