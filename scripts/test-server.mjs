@@ -1,4 +1,5 @@
 // Runs the server's tests (node:test, on the compiled output) against a fresh database and Redis prefix.
+// `--faults` runs the fault suite instead (*.fault.js: tests that kill and restart Redis, Postgres and processes).
 import { spawn } from 'node:child_process';
 import { readdirSync } from 'node:fs';
 import path from 'node:path';
@@ -7,9 +8,10 @@ import { createTestEnv } from './test-env.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const dist = path.join(root, 'server/dist-test');
-const only = process.argv.slice(2);
+const faults = process.argv.includes('--faults');
+const only = process.argv.slice(2).filter((a) => a !== '--faults');
 const files = readdirSync(dist, { recursive: true })
-  .filter((f) => f.endsWith('.test.js'))
+  .filter((f) => f.endsWith(faults ? '.fault.js' : '.test.js'))
   .filter((f) => !only.length || only.some((o) => f.includes(o)))
   .map((f) => path.join(dist, f))
   .sort();

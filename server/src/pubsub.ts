@@ -16,6 +16,11 @@ export interface PubSub {
    * cannot miss an event published in between (`iterate` subscribes lazily, on the first pull).
    */
   subscribeNow<T>(topic: string): Promise<AsyncIterableIterator<T>>;
+  /**
+   * Calls `handler` each time the subscriber connection comes back after losing Redis: whatever was
+   * published meanwhile never reached this process's subscribers. Returns the unregister function.
+   */
+  onResumed(handler: () => void): () => void;
   close(): Promise<void>;
 }
 
@@ -24,7 +29,13 @@ class EnginePubSub implements PubSub {
     private readonly engine: PubSubEngine,
     private readonly prefix: string,
     private readonly onClose: () => Promise<void>,
+    private readonly resumed = new EventTarget(),
   ) {}
+
+  onResumed(handler: () => void) {
+    this.resumed.addEventListener('resumed', handler);
+    return () => this.resumed.removeEventListener('resumed', handler);
+  }
 
   publish(topic: string, payload: unknown) {
     return this.engine.publish(this.prefix + topic, payload);
@@ -67,7 +78,23 @@ export function createPubSub(redisUrl: string | undefined, prefix: string, log: 
   // No ready check: it sends INFO, which a connection that already subscribed may not send.
   const subscriber = createRedis(redisUrl, log, 'pubsub-sub', { enableReadyCheck: false });
   const engine = new RedisPubSub({ publisher, subscriber });
-  return new EnginePubSub(engine, `${prefix}:`, async () => {
-    await engine.close();
+  const resumed = new EventTarget();
+  let lost = false;
+  subscriber.on('close', () => {
+    lost = true;
   });
+  // ioredis re-subscribes on 'ready' before any later command: from then on new events arrive again.
+  subscriber.on('ready', () => {
+    if (!lost) return;
+    lost = false;
+    resumed.dispatchEvent(new Event('resumed'));
+  });
+  return new EnginePubSub(
+    engine,
+    `${prefix}:`,
+    async () => {
+      await engine.close();
+    },
+    resumed,
+  );
 }

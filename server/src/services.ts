@@ -4,7 +4,7 @@ import { resolveJwtSecret } from './auth/jwt-secret';
 import { createLimits, type Limits } from './auth/limits';
 import { createRateLimits, type RateLimits } from './auth/rate-limiter';
 import { seedUsers } from './auth/seed';
-import { DbTokenStore, RedisTokenStore, type TokenStore } from './auth/token-store';
+import { DbTokenStore } from './auth/token-store';
 import { Tokens } from './auth/tokens';
 import { loadBotConfigs } from './bots/bot-config';
 import { BotRegistry } from './bots/bot-registry';
@@ -85,8 +85,7 @@ export async function createServices(config: Config, log: Logger, roles: Roles):
     );
   const prefix = config.REDIS_PREFIX;
   const pubsub = createPubSub(config.REDIS_URL, prefix, log);
-  const dbSessions = redis ? null : new DbTokenStore(db);
-  const tokenStore: TokenStore = dbSessions ?? new RedisTokenStore(redis as Redis, prefix, db);
+  const tokenStore = new DbTokenStore(db);
   const rateLimits = createRateLimits(redis, prefix);
   const limits = createLimits(rateLimits, config);
   const presenceStore: PresenceStore = redis ? new RedisPresenceStore(redis, prefix) : new MemoryPresenceStore();
@@ -121,17 +120,15 @@ export async function createServices(config: Config, log: Logger, roles: Roles):
   const timers: NodeJS.Timeout[] = [];
   let stopCancelListener = () => {};
 
-  if (roles.api && dbSessions) {
-    // Single node keeps sessions in Postgres: expired ones are deleted now and then (Redis expires its own).
+  if (roles.api) {
+    // Expired sessions are already refused; they are deleted now and then (every API process may do it).
     const prune = () =>
-      void dbSessions
+      void tokenStore
         .pruneExpired()
         .then((count) => count && log.info({ count }, 'pruned expired sessions'))
         .catch((err: unknown) => log.warn({ err }, 'session prune failed'));
     prune();
     timers.push(setInterval(prune, config.SESSION_PRUNE_SECONDS * 1000).unref());
-  }
-  if (roles.api) {
     presence.start();
     bots.startHealthChecks(config.BOT_HEALTH_INTERVAL_SECONDS * 1000, (userId, online) => {
       presence

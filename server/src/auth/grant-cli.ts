@@ -7,9 +7,8 @@ import { createDb } from '../db/client';
 import { Role } from '../generated/prisma/enums';
 import { createLogger } from '../logger';
 import { createPubSub } from '../pubsub';
-import { createRedis } from '../redis';
 import { REVOCATIONS_TOPIC, type Revocation } from './revocations';
-import { DbTokenStore, RedisTokenStore } from './token-store';
+import { DbTokenStore } from './token-store';
 
 async function main() {
   const [username, roleName] = process.argv.slice(2);
@@ -23,7 +22,6 @@ async function main() {
     );
   const log = createLogger('warn');
   const db = createDb(config.DATABASE_URL);
-  const redis = config.REDIS_URL ? createRedis(config.REDIS_URL, log, 'user-grant') : null;
   const pubsub = createPubSub(config.REDIS_URL, config.REDIS_PREFIX, log);
   try {
     // username is citext: any case finds the account.
@@ -34,13 +32,12 @@ async function main() {
       return;
     }
     await db.user.update({ where: { id: user.id }, data: { role: role as Role } });
-    const store = redis ? new RedisTokenStore(redis, config.REDIS_PREFIX, db) : new DbTokenStore(db);
+    const store = new DbTokenStore(db);
     const ended = await store.revokeUser(user.id);
     await pubsub.publish(REVOCATIONS_TOPIC, { userId: user.id } satisfies Revocation);
     console.log(`${user.username} is now ${role}; ${ended} session(s) ended.`);
   } finally {
     await pubsub.close().catch(() => undefined);
-    redis?.disconnect();
     await db.$disconnect();
   }
 }

@@ -10,7 +10,7 @@ import { botId, finished, modelEnv, waitForJob } from '../test/jobs-client';
 import { type ServerProcess, startServer, testEnv, uniqueName } from '../test/server-process';
 import { waitFor } from '../test/wait-for';
 
-const CONTACTS = '{ contacts { id username isBot online botStatus } }';
+const CONTACTS = 'query($name: String) { contacts(search: $name) { id username isBot online botStatus } }';
 const SEND = 'mutation($to: ID!, $body: String!) { sendMessage(toUserId: $to, body: $body) { id job { id } } }';
 const HISTORY = 'query($with: ID!) { conversation(withUserId: $with) { messages { body from { username } } } }';
 
@@ -23,7 +23,9 @@ interface Contact {
 }
 
 async function contact(url: string, token: string, name: string): Promise<Contact | undefined> {
-  return (await gql<{ contacts: Contact[] }>(url, CONTACTS, {}, token)).data?.contacts.find((c) => c.username === name);
+  return (await gql<{ contacts: Contact[] }>(url, CONTACTS, { name }, token)).data?.contacts.find(
+    (c) => c.username === name,
+  );
 }
 
 async function writeBotsFile(bots: unknown): Promise<string> {

@@ -5,6 +5,7 @@ import { userMessagesTopic } from './chat.topics';
 import type { MessageDto } from './message.dto';
 import { MessageType } from './message.type';
 import { MessagePage } from './message-page.type';
+import { missedSince, replayThenLive } from './missed-messages';
 import { ReadMarks } from './read-marks';
 import { type ReadReceipt, ReadReceiptType, userReadsTopic } from './read-receipt.type';
 import { regenerateReply } from './regenerate';
@@ -73,13 +74,18 @@ export class ChatResolver {
   }
 
   @Subscription(() => MessageType, {
-    description: 'Messages to me, and those I send (for my other tabs).',
-    subscribe: ({ context }) => {
+    description:
+      'Messages to me, and those I send (for my other tabs). With `after` (the newest message this client holds), it first replays what came since (at most 500), so a client that reconnects misses nothing.',
+    subscribe: ({ args, context }) => {
       const ctx = context as Context;
-      return ctx.services.pubsub.iterate<MessageDto>(userMessagesTopic(requireViewer(ctx).id));
+      const viewer = requireViewer(ctx);
+      const topic = userMessagesTopic(viewer.id);
+      const after = (args as { after?: string | null }).after;
+      if (!after) return ctx.services.pubsub.iterate<MessageDto>(topic);
+      return replayThenLive(ctx.services.pubsub, topic, () => missedSince(ctx.services.db, viewer.id, after));
     },
   })
-  messageReceived(@Root() message: MessageDto) {
+  messageReceived(@Root() message: MessageDto, @Arg('after', () => ID, { nullable: true }) _after: string | null) {
     return message;
   }
 }

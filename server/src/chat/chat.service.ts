@@ -55,10 +55,11 @@ export class ChatService {
     if (earlier) {
       const from = byId.get(earlier.fromId);
       const to = byId.get(earlier.toId);
-      return {
-        message: from && to ? toMessageDto({ ...earlier, from, to }) : await this.byId(earlier.id),
-        created: false,
-      };
+      const message = from && to ? toMessageDto({ ...earlier, from, to }) : await this.byId(earlier.id);
+      // A retry may follow a send that was stored but not published (Redis failed in between): publish again;
+      // receivers merge by id.
+      await this.publish(message);
+      return { message, created: false };
     }
     if (toId === viewer.id) throw badInput('You cannot message yourself.', 'toUserId');
     await this.messageRate.consume(viewer.id);

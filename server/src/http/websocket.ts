@@ -145,12 +145,19 @@ export async function attachWebSocket(
       connection.close(CLOSE_SESSION_ENDED, 'Session ended');
   });
 
+  // Events published while Redis was away are gone: clients reconnect (1012) and refetch what they missed.
+  const stopResumed = services.pubsub.onResumed(() => {
+    log.warn({ sockets: wss.clients.size }, 'pub/sub resumed: asking clients to reconnect and catch up');
+    for (const client of wss.clients) client.close(1012, 'Reconnect to catch up');
+  });
+
   return {
     wss,
     async close() {
       shuttingDown = true;
       sessions.stop();
       stopListening();
+      stopResumed();
       for (const client of wss.clients) client.close(1012, 'Server restarting');
       await disposable.dispose();
     },

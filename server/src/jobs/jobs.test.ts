@@ -246,6 +246,7 @@ for (const mode of ['redis', 'single-node'] as ServerMode[]) {
     test('cancelChat stops a reply mid-stream and keeps what was said so far as the bot message', async () => {
       const carol = await register(server.url, uniqueName('carol'));
       const bot = await botId(server.url, carol.token);
+      const abandonedBefore = fake.abandoned();
       const sent = await gql(server.url, SEND, { to: bot, body: 'long one [tokens:200] [delay:30]' }, carol.token);
       const jobId = sent.data?.sendMessage.job.id;
       await waitForJob(server.url, carol.token, jobId, (j) => j.state === 'ACTIVE' && j.text.length > 0);
@@ -275,7 +276,8 @@ for (const mode of ['redis', 'single-node'] as ServerMode[]) {
       const history = (await gql(server.url, HISTORY, { with: bot }, carol.token)).data?.conversation.messages;
       const reply = history.find((m: { id: string }) => m.id === final.replyMessageId);
       assert.ok(reply.body.startsWith('t1 ') && reply.body.split(' ').length < 200, reply.body.length);
-      await new Promise((resolve) => setTimeout(resolve, 500));
+      // The worker hangs up on the model; after that nothing can complete the job any more.
+      await pollUntil(async () => (fake.abandoned() > abandonedBefore ? true : undefined), 10_000);
       assert.equal(
         (await jobStatus(server.url, carol.token, jobId)).data?.jobStatus.state,
         'CANCELED',

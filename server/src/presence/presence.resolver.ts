@@ -1,8 +1,9 @@
-import { Arg, Ctx, FieldResolver, ID, Query, Resolver, Root, Subscription } from 'type-graphql';
+import { Arg, Ctx, FieldResolver, ID, Int, Query, Resolver, Root, Subscription } from 'type-graphql';
 import { UserType } from '../auth/user.type';
 import { type Context, requireViewer } from '../context';
 import { AppError } from '../errors';
 import { parseId } from '../ids';
+import { contactsPage, DEFAULT_CONTACTS_PAGE, MAX_CONTACTS_PAGE } from './contacts-page';
 import type { PresenceChange } from './presence.service';
 import { PresenceEvent } from './presence-event.type';
 
@@ -11,10 +12,16 @@ const MAX_WATCHED = 500;
 
 @Resolver(() => UserType)
 export class PresenceResolver {
-  @Query(() => [UserType], { description: 'Every other user (bots included), by name.' })
-  contacts(@Ctx() ctx: Context) {
-    const viewer = requireViewer(ctx);
-    return ctx.services.db.user.findMany({ where: { id: { not: viewer.id } }, orderBy: { username: 'asc' } });
+  @Query(() => [UserType], {
+    description: `Other users (bots included) by name, a page at a time: those whose name contains \`search\`, after the name \`after\`; at most \`limit\` (1 to ${MAX_CONTACTS_PAGE}, default ${DEFAULT_CONTACTS_PAGE}). A full page means there may be more.`,
+  })
+  contacts(
+    @Arg('search', () => String, { nullable: true }) search: string | null,
+    @Arg('after', () => String, { nullable: true }) after: string | null,
+    @Arg('limit', () => Int, { nullable: true }) limit: number | null,
+    @Ctx() ctx: Context,
+  ) {
+    return contactsPage(ctx.services.db, requireViewer(ctx).id, { search, after, limit });
   }
 
   @FieldResolver(() => Boolean, { description: 'Whether the user has a live connection now.' })

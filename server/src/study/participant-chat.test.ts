@@ -5,7 +5,6 @@ import { codeOf, gql } from '../test/graphql-client';
 import { finished, modelEnv, submitChat, waitForJob } from '../test/jobs-client';
 import { type ServerMode, type ServerProcess, startServer, testEnv, uniqueName } from '../test/server-process';
 import {
-  eventually,
   newParticipant,
   newResearcher,
   type Participant,
@@ -14,6 +13,7 @@ import {
   sql,
   studiesDir,
 } from '../test/study-client';
+import { pollUntil } from '../test/wait-for';
 
 const PNG =
   'data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==';
@@ -131,12 +131,12 @@ for (const mode of ['redis', 'single-node'] as ServerMode[]) {
       await waitForJob(server.url, p.token, slowId, (job) => job.text.includes('t3 '));
       await gql(server.url, 'mutation($id: ID!) { cancelChat(id: $id) { id } }', { id: slowId }, p.token);
       // A client sees the stopped reply among the turns before it goes on.
-      await eventually(async () => {
+      await pollUntil(async () => {
         const turns = (await gql(server.url, TURNS, { task: 'first' }, p.token)).data?.myParticipation.turns;
         return (
           turns.some((t: { jobId: string; role: string }) => t.jobId === slowId && t.role === 'assistant') || undefined
         );
-      }, 'the stopped reply to be stored');
+      });
       const last = await say(server.url, p, `last ${marker}`);
       await waitForJob(server.url, p.token, last.data?.submitChat.id as string, finished);
 

@@ -7,7 +7,6 @@ import {
   jwtClaims,
   ME,
   openLink,
-  pollUntil,
   prolificId,
   reasonOf,
   resumeSecret,
@@ -17,6 +16,7 @@ import {
   TASK,
   WITHDRAW,
 } from '../test/study-client';
+import { pollUntil } from '../test/wait-for';
 
 const task = { id: 'only', title: 'Only', questions: [{ id: 'q', type: 'short_text', text: 'Anything' }] };
 const base = { title: 'Arrivals', consent: 'ok', completionCode: 'ARRIVE1', tasks: [task] };

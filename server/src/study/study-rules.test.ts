@@ -12,7 +12,6 @@ import {
   newResearcher,
   openLink,
   type Participant,
-  pollUntil,
   reasonOf,
   SAVE,
   START,
@@ -21,6 +20,7 @@ import {
   TASK,
   WITHDRAW,
 } from '../test/study-client';
+import { pollUntil } from '../test/wait-for';
 import { attentionFailureRows } from './attention-failures';
 import { StudyCatalog } from './study-catalog';
 

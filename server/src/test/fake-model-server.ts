@@ -17,6 +17,8 @@ export interface FakeModelServer {
   /** Every health check received (the model list, or `/health` for http bots), with the key it carried. */
   healthChecks: { path: string; authorization?: string }[];
   setHealthy(healthy: boolean): void;
+  /** Streams the caller hung up on before their end (a canceled job stops its model call). */
+  abandoned(): number;
   close(): Promise<void>;
 }
 
@@ -67,6 +69,7 @@ export async function startFakeModelServer(port = 0): Promise<FakeModelServer> {
   const failures = new Map<string, number>();
   const healthChecks: FakeModelServer['healthChecks'] = [];
   let healthy = true;
+  let abandoned = 0;
 
   const server = createServer(async (req, res) => {
     try {
@@ -130,7 +133,10 @@ export async function startFakeModelServer(port = 0): Promise<FakeModelServer> {
       for (const [i, token] of tokens.entries()) {
         if (i >= stallAfter) return; // the connection stays open, silent
         if (delay) await sleep(delay);
-        if (res.destroyed) return;
+        if (res.destroyed) {
+          abandoned++;
+          return;
+        }
         res.write(chunk([{ index: 0, delta: { content: token }, finish_reason: null }]));
       }
       res.write(chunk([{ index: 0, delta: {}, finish_reason: 'stop' }]));
@@ -151,6 +157,7 @@ export async function startFakeModelServer(port = 0): Promise<FakeModelServer> {
     setHealthy: (value) => {
       healthy = value;
     },
+    abandoned: () => abandoned,
     close: () =>
       new Promise<void>((resolve) => {
         server.closeAllConnections();

@@ -65,8 +65,8 @@ export const finished = (job: Job) => job.state === 'COMPLETED' || job.state ===
 export async function botId(url: string, token: string, name = 'ChatGPT'): Promise<string> {
   const res = await gql<{ contacts: { id: string; username: string }[] }>(
     url,
-    '{ contacts { id username } }',
-    {},
+    'query($name: String!) { contacts(search: $name) { id username } }',
+    { name },
     token,
   );
   const bot = res.data?.contacts.find((c) => c.username === name);

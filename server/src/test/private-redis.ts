@@ -16,17 +16,29 @@ export async function freePort(): Promise<number> {
 }
 
 /**
- * A redis-server of the test's own, so it can be stopped and started again. Its append-only file keeps the
- * data across a restart (sessions and the queue), as the compose file's Redis does.
+ * A redis-server of the test's own, so it can be stopped and started again. With `persist` (the default) its
+ * append-only file keeps the data across a restart (the queue, rate limits), as the compose file's Redis does;
+ * without, a restart starts empty.
  */
-export async function startPrivateRedis() {
+export async function startPrivateRedis({ persist = true } = {}) {
   const port = await freePort();
   const dir = mkdtempSync(path.join(tmpdir(), 'parley-redis-'));
   let child: ChildProcess | undefined;
   const start = async () => {
     const proc = spawn(
       'redis-server',
-      ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'yes', '--dir', dir],
+      [
+        '--port',
+        String(port),
+        '--bind',
+        '127.0.0.1',
+        '--save',
+        '',
+        '--appendonly',
+        persist ? 'yes' : 'no',
+        '--dir',
+        dir,
+      ],
       {
         stdio: ['ignore', 'pipe', 'pipe'],
       },

@@ -97,7 +97,6 @@ export async function sql<T = Record<string, unknown>>(text: string, values: unk
 }
 
 /** Polls `probe` until it returns a value (not undefined), failing after `timeoutMs`. */
-export { pollUntil } from './wait-for';
 
 /** The claims of a JWT, read without verifying (the test only inspects what the server issued). */
 export function jwtClaims(token: string): Record<string, unknown> {
@@ -142,15 +141,4 @@ export function seenByModel(message: { role: string; content: unknown }): SeenTu
     text: parts.map((p) => p.text ?? '').join(''),
     images: parts.filter((p) => p.type === 'image_url').map((p) => p.image_url?.url ?? ''),
   };
-}
-
-/** Polls until `check` returns a value (not undefined), or fails after the deadline. */
-export async function eventually<T>(check: () => Promise<T | undefined>, what: string, timeoutMs = 15_000) {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    const value = await check();
-    if (value !== undefined) return value;
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-  throw new Error(`timed out waiting for ${what}`);
 }

@@ -4,7 +4,8 @@ import { type FakeModelServer, startFakeModelServer } from '../test/fake-model-s
 import { codeOf, gql } from '../test/graphql-client';
 import { finished, modelEnv, submitChat, waitForJob } from '../test/jobs-client';
 import { type ServerMode, type ServerProcess, startServer, testEnv, uniqueName } from '../test/server-process';
-import { eventually, newParticipant, type Participant, seenByModel, sql, studiesDir } from '../test/study-client';
+import { newParticipant, type Participant, seenByModel, sql, studiesDir } from '../test/study-client';
+import { pollUntil } from '../test/wait-for';
 
 const BUDGET = 600;
 const study = (slug: string, extra: Record<string, unknown>, turnLimit: number) => ({
@@ -150,13 +151,13 @@ for (const mode of ['redis', 'single-node'] as ServerMode[]) {
       assert.equal((await cancel(waitingId)).data?.cancelChat.state, 'CANCELED');
       for (const id of ids) await cancel(id);
       for (const id of ids) await waitForJob(server.url, p.token, id, finished);
-      const ledger = await eventually(async () => {
+      const ledger = await pollUntil(async () => {
         const rows = await sql<{ jobId: string; reserved: number; used: number | null }>(
           'SELECT "jobId", reserved, used FROM "StudyTokenUse" WHERE "participationId" = $1',
           [p.id],
         );
         return rows.length === 3 && rows.every((r) => r.used !== null) ? rows : undefined;
-      }, 'all three calls to settle');
+      });
       const byJob = new Map(ledger.map((r) => [r.jobId, r]));
       assert.equal(byJob.get(waitingId)?.used, 0, 'no model call was made');
       for (const id of ids) assert.equal(byJob.get(id)?.used, byJob.get(id)?.reserved, 'no usage report: kept');

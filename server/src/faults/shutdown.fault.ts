@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { type FakeModelServer, startFakeModelServer } from './test/fake-model-server';
-import { connect, gql, register } from './test/graphql-client';
-import { botId, finished, modelEnv, waitForJob } from './test/jobs-client';
+import { type FakeModelServer, startFakeModelServer } from '../test/fake-model-server';
+import { connect, gql, register } from '../test/graphql-client';
+import { botId, finished, modelEnv, waitForJob } from '../test/jobs-client';
 import {
   type ServerMode,
   type ServerProcess,
@@ -10,8 +10,8 @@ import {
   startWorker,
   testEnv,
   uniqueName,
-} from './test/server-process';
-import { waitFor } from './test/wait-for';
+} from '../test/server-process';
+import { waitFor } from '../test/wait-for';
 
 const SEND = 'mutation($to: ID!, $body: String!) { sendMessage(toUserId: $to, body: $body) { id job { id } } }';
 const HISTORY = 'query($with: ID!) { conversation(withUserId: $with) { messages { body from { id } } } }';

@@ -1,11 +1,11 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { type FakeModelServer, startFakeModelServer } from './test/fake-model-server';
-import { gql, register } from './test/graphql-client';
-import { botId, finished, modelEnv, waitForJob } from './test/jobs-client';
-import { startPrivateRedis } from './test/private-redis';
-import { startServer, startWorker, testEnv, uniqueName } from './test/server-process';
-import { waitFor } from './test/wait-for';
+import { type FakeModelServer, startFakeModelServer } from '../test/fake-model-server';
+import { gql, register } from '../test/graphql-client';
+import { botId, finished, modelEnv, waitForJob } from '../test/jobs-client';
+import { startPrivateRedis } from '../test/private-redis';
+import { startServer, startWorker, testEnv, uniqueName } from '../test/server-process';
+import { waitFor } from '../test/wait-for';
 
 const SEND = 'mutation($to: ID!, $body: String!) { sendMessage(toUserId: $to, body: $body) { id job { id } } }';
 const HISTORY = 'query($with: ID!) { conversation(withUserId: $with) { messages { from { id } } } }';
