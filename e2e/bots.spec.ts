@@ -219,8 +219,9 @@ test('Markdown between people: links open safely, code is monospace, for the sen
   await logIn(evePage, eve);
   await contact(evePage, dora.username).click();
 
+  // Eve has the conversation open: Dora sees her message read, live.
   for (const [view, status] of [
-    [pane, 'Sent'],
+    [pane, 'Read'],
     [conversation(evePage, dora.username), ''],
   ] as const) {
     const sent = message(view, 'See the docs');

@@ -1,5 +1,5 @@
 import { expect, type Page, test, type WebSocketRoute } from '@playwright/test';
-import { contact, conversation, logIn, message, say, screenshotPath, users } from './helpers';
+import { contact, freshUsers, logIn, message, openConversation, say, screenshotPath } from './helpers';
 
 /**
  * Lets a page's WebSocket through to the server, or cuts it, like a flaky
@@ -31,13 +31,16 @@ async function controllableSocket(page: Page) {
 
 test('messages written while the connection is down are queued, survive a reload, and go out when it is back', async ({
   browser,
+  request,
 }) => {
+  const users = await freshUsers(request, 'alice', 'carol');
+  const carolName = users.carol.username;
+  const aliceName = users.alice.username;
   const aliceContext = await browser.newContext();
   const alice = await aliceContext.newPage();
   const socket = await controllableSocket(alice);
   await logIn(alice, users.alice);
-  await contact(alice, 'carol').click();
-  const pane = conversation(alice, 'carol');
+  const pane = await openConversation(alice, carolName);
   await expect(pane.getByText('No messages yet')).toBeVisible();
 
   // The connection drops.
@@ -45,24 +48,23 @@ test('messages written while the connection is down are queued, survive a reload
   await expect(alice.getByRole('status').filter({ hasText: 'Reconnecting...' }).first()).toBeVisible();
 
   // Alice keeps writing: the message is queued, not lost.
-  await say(alice, 'carol', 'Written while offline');
+  await say(alice, carolName, 'Written while offline');
   await expect(message(pane, 'Written while offline')).toContainText('Queued');
   // She starts another one but does not send it yet.
-  await pane.getByLabel('Message to carol').fill('Half-written draft');
+  await pane.getByLabel(`Message to ${carolName}`).fill('Half-written draft');
   await alice.screenshot({ path: screenshotPath('reconnecting') });
 
-  // A reload (still offline) keeps both the queued message and the draft.
+  // A reload (still offline) keeps the open conversation, the queued message and the draft.
   await alice.reload();
-  await expect(alice.getByText('Signed in as alice')).toBeVisible();
+  await expect(alice.getByText(`Signed in as ${aliceName}`)).toBeVisible();
   await expect(
     alice
       .getByRole('status')
       .filter({ hasText: /Reconnecting|Connecting/ })
       .first(),
   ).toBeVisible();
-  await contact(alice, 'carol').click();
   await expect(message(pane, 'Written while offline')).toContainText('Queued');
-  await expect(pane.getByLabel('Message to carol')).toHaveValue('Half-written draft');
+  await expect(pane.getByLabel(`Message to ${carolName}`)).toHaveValue('Half-written draft');
 
   // The connection comes back: the queue is sent, once.
   socket.restore();
@@ -74,13 +76,12 @@ test('messages written while the connection is down are queued, survive a reload
   const carolContext = await browser.newContext();
   const carol = await carolContext.newPage();
   await logIn(carol, users.carol);
-  await expect(contact(carol, 'alice')).toHaveAccessibleName('alice, online, 1 unread');
-  await contact(carol, 'alice').click();
-  const carolPane = conversation(carol, 'alice');
+  await expect(contact(carol, aliceName)).toHaveAccessibleName(`${aliceName}, online, 1 unread`);
+  const carolPane = await openConversation(carol, aliceName);
   await expect(message(carolPane, 'Written while offline')).toHaveCount(1);
 
   // Live updates work again on the new connection.
-  await say(carol, 'alice', 'Got it, thanks');
+  await say(carol, aliceName, 'Got it, thanks');
   await expect(message(pane, 'Got it, thanks')).toBeVisible();
 
   await aliceContext.close();
