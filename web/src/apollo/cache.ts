@@ -33,6 +33,13 @@ export const typePolicies: TypePolicies = {
     },
   },
   OnlineUser: { keyFields: false },
+  // Once read, a message stays read: a copy written earlier (the answer to sendMessage, an echo) that
+  // arrives after the live read mark must not turn it back to unread.
+  Message: {
+    fields: {
+      readAt: { merge: (existing: string | null | undefined, incoming: string | null) => incoming ?? existing ?? null },
+    },
+  },
   // JobError has no id: a new one simply replaces the old.
   ChatJob: { fields: { error: { merge: false } } },
 };

@@ -26,6 +26,8 @@ export function useMarkConversationRead(
   const visible = useDocumentVisible() && shown;
   const [firstUnread, setFirstUnread] = useState<string | null | undefined>(undefined);
   const busy = useRef(false);
+  // Bumped after a successful call: messages that arrived meanwhile get a call of their own.
+  const [round, setRound] = useState(0);
   const unread = (messages ?? []).filter((m) => m.from.id === peerId && m.to.id === meId && !m.readAt);
 
   useEffect(() => {
@@ -50,11 +52,15 @@ export function useMarkConversationRead(
           removeUnreadFrom(cache, peerId);
         },
       })
-      .catch(() => undefined)
-      .finally(() => {
+      .then(() => {
+        busy.current = false;
+        setRound((n) => n + 1);
+      })
+      .catch(() => {
+        // Tried again when more arrives or the page comes back into view.
         busy.current = false;
       });
-  }, [visible, count, peerId, client]);
+  }, [visible, count, peerId, client, round]);
 
   return firstUnread ?? null;
 }
