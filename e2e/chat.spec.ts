@@ -83,13 +83,13 @@ test('two people see each other come and go, chat live with typing and read mark
   await alice.screenshot({ path: screenshotPath('chat') });
   await bob.screenshot({ path: screenshotPath('chat-bob') });
 
-  // A reload brings the open conversations back.
+  // A reload brings the open conversations back (on a phone behind the contact list, where she left it).
   await alice.reload();
   await expect(alice.getByRole('status').filter({ hasText: 'Connected' })).toBeVisible();
+  await expect(alice.locator(`section.pane[data-peer="${carolUser.username}"]`)).toBeAttached();
+  await expect(alice.locator(`section.pane[data-peer="${bobName}"]`)).toBeAttached();
   await openConversation(alice, bobName);
   await expect(message(conversation(alice, bobName), 'Bring the tools.')).toBeVisible();
-  // Carol's conversation is open too (behind Bob's on a phone).
-  await expect(alice.locator(`section.pane[data-peer="${carolUser.username}"]`)).toBeAttached();
 
   // Bob closes his page: Alice sees him go offline, and writes while he is away.
   await bob.close();
