@@ -73,9 +73,15 @@ export function Composer({ focusKey, meId, peer, online, queuedCount, send }: Co
         </p>
       )}
       {online && peer.isBot && !peer.online && (
-        <p className="offline-hint small" role="status">
+        <div className="offline-hint small" role="status">
           {peer.username} cannot answer right now.
-        </p>
+          {peer.botStatus && peer.botStatus !== 'Ready.' && (
+            <details>
+              <summary>Details</summary>
+              <code>{peer.botStatus}</code>
+            </details>
+          )}
+        </div>
       )}
       <label htmlFor={inputId} className="visually-hidden">
         Message to {peer.username}

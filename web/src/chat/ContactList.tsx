@@ -25,10 +25,10 @@ export function useContacts() {
   return { contacts: data?.contacts, loading, error };
 }
 
-/** "online", when a person was last seen, or why a bot cannot answer. */
+/** "online", when a person was last seen, or that a bot cannot answer (its technical reason is the tooltip). */
 export function presenceText(contact: Pick<Contact, 'online' | 'isBot' | 'botStatus' | 'lastSeenAt'>): string {
   if (contact.online) return 'online';
-  if (contact.isBot) return contact.botStatus && contact.botStatus !== 'Ready.' ? contact.botStatus : 'offline';
+  if (contact.isBot) return 'offline';
   return formatLastSeen(contact.lastSeenAt);
 }
 
