@@ -96,8 +96,6 @@ export async function sql<T = Record<string, unknown>>(text: string, values: unk
   }
 }
 
-/** Polls `probe` until it returns a value (not undefined), failing after `timeoutMs`. */
-
 /** The claims of a JWT, read without verifying (the test only inspects what the server issued). */
 export function jwtClaims(token: string): Record<string, unknown> {
   return JSON.parse(Buffer.from(token.split('.')[1] ?? '', 'base64url').toString('utf8'));
