@@ -11,6 +11,7 @@ import type { Logger } from '../logger';
 import { metrics } from '../metrics/registry';
 import { type JobRun, PermanentJobError } from '../queue';
 import { modelHistory } from '../study/chat-history';
+import type { ParticipantChanges } from '../study/participant-changes';
 import { settleTokens, usedTokens } from '../study/token-budget';
 import type { StoredTurn } from './chat-input';
 import { isFinished, toJobDto } from './chat-job.dto';
@@ -45,6 +46,7 @@ export class JobProcessor {
     private readonly bots: BotRegistry,
     private readonly config: Config,
     private readonly log: Logger,
+    private readonly participantChanges: ParticipantChanges,
   ) {}
 
   readonly process = async (run: JobRun): Promise<void> => {
@@ -284,6 +286,7 @@ export class JobProcessor {
     if (done) await this.jobs.publish(toJobDto(done.row));
     else await this.publishCurrent(job.id);
     if (done?.message) await this.chat.publish(toMessageDto(done.message));
+    if (done && job.participationId) await this.participantChanges.changed(job.participationId);
   }
 
   private async publishCurrent(jobId: string) {

@@ -8,6 +8,7 @@ import { ChatResolver } from '../chat/chat.resolver';
 import { JobsResolver } from '../jobs/jobs.resolver';
 import { MessageJobResolver } from '../jobs/message-job.resolver';
 import { PresenceResolver } from '../presence/presence.resolver';
+import { ParticipantsResolver } from '../study/participants.resolver';
 import { ResearchResolver } from '../study/research.resolver';
 import { StudyResolver } from '../study/study.resolver';
 
@@ -32,6 +33,7 @@ export const resolvers = [
   BotUserResolver,
   StudyResolver,
   ResearchResolver,
+  ParticipantsResolver,
 ] as const;
 
 export function buildParleySchema(): Promise<GraphQLSchema> {

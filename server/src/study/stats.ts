@@ -28,9 +28,9 @@ function median(values: number[]): number | null {
 }
 
 /** Arrivals by status, participants by condition and outcome, and the median time from consent to completion. */
-export async function studyStats(db: Db, study: LoadedStudy): Promise<StudyStats> {
+export async function studyStats(db: Db, study: LoadedStudy, includePreviews = false): Promise<StudyStats> {
   const participations = await db.participation.findMany({
-    where: { studySlug: study.slug },
+    where: { studySlug: study.slug, ...(includePreviews ? {} : { preview: false }) },
     select: { condition: true, status: true, consentedAt: true, completedAt: true },
   });
   const count = (list: typeof participations, status: ParticipationStatus) =>

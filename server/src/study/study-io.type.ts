@@ -108,4 +108,7 @@ export class StudySummary {
 
   @Field(() => [ConditionStatsType])
   conditions!: ConditionStatsType[];
+
+  @Field(() => Int, { nullable: true, description: 'The tokens its model calls may use, from the study file.' })
+  tokenBudget!: number | null;
 }
