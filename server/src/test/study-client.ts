@@ -110,8 +110,8 @@ export function newParticipant(url: string, slug: string, consent = true): Promi
 }
 
 /** A user with the RESEARCHER role (granted by `npm run user:grant`), logged in. */
-export async function newResearcher(url: string): Promise<string> {
-  const researcher = await register(url, uniqueName('res'));
+export async function newResearcher(url: string, username = uniqueName('res')): Promise<string> {
+  const researcher = await register(url, username);
   // Asynchronously: a blocked event loop would miss the server closing an idle keep-alive socket, and the
   // next request on it would fail with "other side closed".
   await promisify(execFile)(
