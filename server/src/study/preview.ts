@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Viewer } from '../context';
 import type { Db } from '../db/client';
-import { AppError, badInput } from '../errors';
+import { AppError, badInput, notFound } from '../errors';
 import type { Logger } from '../logger';
 import type { LoadedStudy } from './study-catalog';
 import { participationOf } from './transcript';
@@ -45,8 +45,11 @@ export async function deleteParticipation(
       reason: 'CONFIRMATION_REQUIRED',
     });
   }
-  await db.$transaction([
-    db.participationDeletion.create({
+  // The delete locks the row: of concurrent deletions one deletes and logs, the others find nothing.
+  await db.$transaction(async (tx) => {
+    const { count } = await tx.participation.deleteMany({ where: { id: p.id } });
+    if (!count) throw notFound('There is no such participant in this study.');
+    await tx.participationDeletion.create({
       data: {
         studySlug: study.slug,
         participationId: p.id,
@@ -54,9 +57,8 @@ export async function deleteParticipation(
         preview: p.preview,
         deletedBy: viewer.username,
       },
-    }),
-    db.participation.deleteMany({ where: { id: p.id } }),
-  ]);
+    });
+  });
   log.info(
     { studySlug: study.slug, participationId: p.id, preview: p.preview, deletedBy: viewer.username },
     'deleted a participation',

@@ -34,7 +34,7 @@ describe('two research groups on one server', () => {
   after(() => server.stop());
 
   const slugs = async (token: string) =>
-    ((await gql(server.url, '{ studies { slug } }', {}, token)).data?.studies as { slug: string }[])
+    (((await gql(server.url, '{ studies { slug } }', {}, token)).data?.studies ?? []) as { slug: string }[])
       .map((s) => s.slug)
       .sort();
 
