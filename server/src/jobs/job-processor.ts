@@ -13,6 +13,7 @@ import { type JobRun, PermanentJobError } from '../queue';
 import { modelHistory } from '../study/chat-history';
 import type { ParticipantChanges } from '../study/participant-changes';
 import { settleTokens, usedTokens } from '../study/token-budget';
+import { recordUsage } from '../usage/usage-record';
 import type { StoredTurn } from './chat-input';
 import { isFinished, toJobDto } from './chat-job.dto';
 import type { JobsService, StoredChatInput } from './jobs.service';
@@ -268,6 +269,7 @@ export class JobProcessor {
         });
         await settleTokens(tx, job.id, usedTokens(outcome.usage), outcome.text.length > 0);
       }
+      await recordUsage(tx, this.config.MODEL_PRICES, job, outcome.usage, outcome.text.length > 0);
       const row = await tx.chatJob.update({
         where: { id: job.id },
         data: {

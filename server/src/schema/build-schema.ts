@@ -11,6 +11,7 @@ import { PresenceResolver } from '../presence/presence.resolver';
 import { ParticipantsResolver } from '../study/participants.resolver';
 import { ResearchResolver } from '../study/research.resolver';
 import { StudyResolver } from '../study/study.resolver';
+import { UsageResolver } from '../usage/usage.resolver';
 
 // Every @Subscription has its own `subscribe` over the process's PubSub (in context), so type-graphql's
 // topic-based pub/sub is never used; it insists on being given one.
@@ -34,6 +35,7 @@ export const resolvers = [
   StudyResolver,
   ResearchResolver,
   ParticipantsResolver,
+  UsageResolver,
 ] as const;
 
 export function buildParleySchema(): Promise<GraphQLSchema> {

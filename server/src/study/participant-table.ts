@@ -72,7 +72,7 @@ export function taskTimes(p: Participation): { taskId: string; seconds: number |
 /** The table's rows for these participations: their score, failed checks, chat turns and tokens. */
 export async function tableRows(db: Db, participations: Participation[]) {
   const ids = participations.map((p) => p.id);
-  const [records, failures, turns] = await Promise.all([
+  const [records, failures, turns, costs] = await Promise.all([
     db.participationRecord.findMany({ where: { participationId: { in: ids } } }),
     db.attentionFailure.groupBy({ by: ['participationId'], where: { participationId: { in: ids } }, _count: true }),
     db.studyTurn.groupBy({
@@ -81,7 +81,13 @@ export async function tableRows(db: Db, participations: Participation[]) {
       _count: true,
       _sum: { promptTokens: true, completionTokens: true },
     }),
+    db.usageRecord.groupBy({
+      by: ['participationId'],
+      where: { participationId: { in: ids } },
+      _sum: { costUsd: true },
+    }),
   ]);
+  const cost = new Map(costs.map((c) => [c.participationId, c._sum.costUsd ?? 0]));
   const record = new Map(records.map((r) => [r.participationId, r]));
   const failed = new Map(failures.map((f) => [f.participationId, f._count]));
   const chat = new Map(turns.map((t) => [t.participationId, t]));
@@ -96,6 +102,7 @@ export async function tableRows(db: Db, participations: Participation[]) {
       attentionFailures: failed.get(p.id) ?? 0,
       turns: c?._count ?? 0,
       tokens: (c?._sum.promptTokens ?? 0) + (c?._sum.completionTokens ?? 0),
+      costUsd: cost.get(p.id) ?? 0,
     };
   });
 }

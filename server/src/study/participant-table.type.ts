@@ -101,6 +101,9 @@ export class ParticipantRow {
 
   @Field(() => Int, { description: 'Prompt and completion tokens of the model’s replies.' })
   tokens!: number;
+
+  @Field(() => Float, { description: 'USD of their model calls (models without a price count nothing).' })
+  costUsd!: number;
 }
 
 @ObjectType('ParticipantPage')

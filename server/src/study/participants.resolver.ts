@@ -102,6 +102,7 @@ export class ParticipantsResolver {
       attentionFailures: 0,
       turns: 0,
       tokens: 0,
+      costUsd: 0,
     };
   }
 }
