@@ -1,7 +1,7 @@
 import { gql } from './graphql-client';
 
 export const ROW_FIELDS =
-  'id participantId condition status preview currentTask taskCount startedAt consentedAt completedAt taskTimes { taskId seconds } score scoreTotal attentionFailures turns tokens';
+  'id participantId condition status preview currentTask taskCount startedAt consentedAt completedAt taskTimes { taskId seconds } score scoreTotal attentionFailures turns tokens costUsd';
 
 export const PAGE = `query($slug: String!, $filter: ParticipantFilter, $sort: ParticipantSort, $direction: SortDirection, $offset: Int, $limit: Int) {
   studyParticipants(slug: $slug, filter: $filter, sort: $sort, direction: $direction, offset: $offset, limit: $limit) {
