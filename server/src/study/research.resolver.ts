@@ -4,6 +4,8 @@ import { exportRows, formatRows } from './export';
 import { prolificReviewCsv } from './prolific-review';
 import { researchStudies, researchStudy } from './research-access';
 import { studyStats } from './stats';
+import { studyCharts } from './study-charts';
+import { StudyCharts } from './study-charts.type';
 import { ExportFormat, StudySummary } from './study-io.type';
 
 const includePreviewsArg = {
@@ -43,6 +45,15 @@ export class ResearchResolver {
   ) {
     const study = researchStudy(ctx, slug);
     return formatRows(await exportRows(ctx.services.db, study, includePreviews), format);
+  }
+
+  @Query(() => StudyCharts, { description: 'RESEARCHER only: the workbench charts’ numbers, counted on the server.' })
+  studyCharts(
+    @Arg('slug', () => String) slug: string,
+    @Arg('includePreviews', () => Boolean, includePreviewsArg) includePreviews: boolean,
+    @Ctx() ctx: Context,
+  ) {
+    return studyCharts(ctx.services.db, researchStudy(ctx, slug), includePreviews);
   }
 
   @Query(() => String, {
