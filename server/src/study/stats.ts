@@ -18,6 +18,8 @@ export interface StudyStats {
   opened: number;
   declined: number;
   conditions: ConditionStats[];
+  /** Median time from consent to completion over every condition. */
+  medianSeconds: number | null;
 }
 
 function median(values: number[]): number | null {
@@ -35,7 +37,13 @@ export async function studyStats(db: Db, study: LoadedStudy, includePreviews = f
   });
   const count = (list: typeof participations, status: ParticipationStatus) =>
     list.filter((p) => p.status === status).length;
+  const all = median(
+    participations
+      .filter((p) => p.status === 'COMPLETED' && p.completedAt && p.consentedAt)
+      .map((p) => ((p.completedAt as Date).getTime() - (p.consentedAt as Date).getTime()) / 1000),
+  );
   return {
+    medianSeconds: all === null ? null : Math.round(all),
     opened: count(participations, 'OPENED'),
     declined: count(participations, 'DECLINED'),
     conditions: study.conditions.map(({ name }) => {

@@ -4,6 +4,7 @@ import { presenceEvents } from '../chat/LiveUpdates';
 import { graphql } from '../gql';
 import { errorMessage } from '../lib/errors';
 import { formatMessageTime } from '../lib/time';
+import { UsagePanel } from './UsagePanel';
 
 const OnlineUsersQuery = graphql(`
   query OnlineUsers {
@@ -57,6 +58,7 @@ export function AdminPanel({ meId }: { meId: string }) {
   const rows = data?.onlineUsers ?? [];
 
   return (
+    <>
     <section className="admin" aria-labelledby="admin-title">
       <header className="pane-header">
         <h2 id="admin-title">Admin: who is online</h2>
@@ -127,5 +129,7 @@ export function AdminPanel({ meId }: { meId: string }) {
         </table>
       )}
     </section>
+    <UsagePanel />
+    </>
   );
 }
