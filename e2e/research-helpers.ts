@@ -71,8 +71,11 @@ export class DrivenParticipant {
     ).submitChat;
     type Result = { state: string; text: string; usage: { prompt_tokens: number; completion_tokens: number } };
     const status = async () =>
-      (await this.call<{ jobStatus: Result }>('query($id: ID!) { jobStatus(id: $id) { state text usage } }', { id: job.id }))
-        .jobStatus;
+      (
+        await this.call<{ jobStatus: Result }>('query($id: ID!) { jobStatus(id: $id) { state text usage } }', {
+          id: job.id,
+        })
+      ).jobStatus;
     await expect.poll(async () => (await status()).state).toBe('COMPLETED');
     return status();
   }

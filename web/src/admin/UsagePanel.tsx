@@ -74,7 +74,7 @@ export function UsagePanel() {
       )}
       {rows.length > 0 && (
         // biome-ignore lint/a11y/noNoninteractiveTabindex: a scrolling region must be reachable by keyboard.
-        <div className="table-scroll" role="region" aria-label="Usage by day, user, bot and model" tabIndex={0}>
+        <section className="table-scroll" aria-label="Usage by day, user, bot and model" tabIndex={0}>
           <table>
             <thead>
               <tr>
@@ -103,7 +103,7 @@ export function UsagePanel() {
               ))}
             </tbody>
           </table>
-        </div>
+        </section>
       )}
     </section>
   );

@@ -1,4 +1,15 @@
-import { Bar, BarChart, CartesianGrid, Legend, Line, LineChart, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
+import {
+  Bar,
+  BarChart,
+  CartesianGrid,
+  Legend,
+  Line,
+  LineChart,
+  ResponsiveContainer,
+  Tooltip,
+  XAxis,
+  YAxis,
+} from 'recharts';
 
 /** Colours that keep 4.5:1 against the white card. */
 const COLOURS = ['#1f5fbf', '#b3261e', '#1b7f3b', '#7a4bb7', '#8a5a00', '#00727a'];
@@ -43,7 +54,13 @@ export function ChartCard({
               <Legend />
               {series.map((s, i) =>
                 kind === 'line' ? (
-                  <Line key={s} type="monotone" dataKey={s} stroke={COLOURS[i % COLOURS.length]} isAnimationActive={false} />
+                  <Line
+                    key={s}
+                    type="monotone"
+                    dataKey={s}
+                    stroke={COLOURS[i % COLOURS.length]}
+                    isAnimationActive={false}
+                  />
                 ) : (
                   <Bar key={s} dataKey={s} fill={COLOURS[i % COLOURS.length]} isAnimationActive={false} />
                 ),

@@ -62,10 +62,38 @@ export function ChartsPanel({ slug, version }: { slug: string; version: number }
       )}
       {c && (
         <div className="charts-grid">
-          <ChartCard id="arrivals" title="Arrivals per hour (UTC)" kind="line" xLabel="Hour" yLabel="arrivals" {...counts(c.arrivals, hour)} />
-          <ChartCard id="completions" title="Completions per hour (UTC)" kind="line" xLabel="Hour" yLabel="completions" {...counts(c.completions, hour)} />
-          <ChartCard id="time" title="Minutes from consent to completion" kind="bar" xLabel="Minutes" yLabel="participants" {...counts(c.minutesToComplete)} />
-          <ChartCard id="scores" title="Scores of completed participants" kind="bar" xLabel="Score" yLabel="participants" {...counts(c.scores)} />
+          <ChartCard
+            id="arrivals"
+            title="Arrivals per hour (UTC)"
+            kind="line"
+            xLabel="Hour"
+            yLabel="arrivals"
+            {...counts(c.arrivals, hour)}
+          />
+          <ChartCard
+            id="completions"
+            title="Completions per hour (UTC)"
+            kind="line"
+            xLabel="Hour"
+            yLabel="completions"
+            {...counts(c.completions, hour)}
+          />
+          <ChartCard
+            id="time"
+            title="Minutes from consent to completion"
+            kind="bar"
+            xLabel="Minutes"
+            yLabel="participants"
+            {...counts(c.minutesToComplete)}
+          />
+          <ChartCard
+            id="scores"
+            title="Scores of completed participants"
+            kind="bar"
+            xLabel="Score"
+            yLabel="participants"
+            {...counts(c.scores)}
+          />
           <ChartCard
             id="attention"
             title="Attention-check failure rate (%)"

@@ -31,7 +31,10 @@ const StudyUsageDocument = graphql(`
 
 /** Tokens and cost of the study's model calls (previews left out), by condition, and its token budget. */
 export function CostPanel({ slug, version }: { slug: string; version: number }) {
-  const { data, error, refetch } = useQuery(StudyUsageDocument, { variables: { slug }, fetchPolicy: 'cache-and-network' });
+  const { data, error, refetch } = useQuery(StudyUsageDocument, {
+    variables: { slug },
+    fetchPolicy: 'cache-and-network',
+  });
   useEffect(() => {
     if (version) void refetch();
   }, [version, refetch]);
@@ -47,8 +50,8 @@ export function CostPanel({ slug, version }: { slug: string; version: number }) 
       {u && (
         <>
           <p data-testid="study-cost">
-            <strong>{formatUsd(u.total.costUsd)}</strong> for {u.total.calls} model calls ·{' '}
-            {u.total.promptTokens} prompt + {u.total.completionTokens} completion tokens
+            <strong>{formatUsd(u.total.costUsd)}</strong> for {u.total.calls} model calls · {u.total.promptTokens}{' '}
+            prompt + {u.total.completionTokens} completion tokens
             {u.total.unpricedCalls > 0 && ` · ${u.total.unpricedCalls} calls of models without a price`}
           </p>
           {u.tokenBudget !== null && (
@@ -58,7 +61,7 @@ export function CostPanel({ slug, version }: { slug: string; version: number }) 
             </p>
           )}
           {/* biome-ignore lint/a11y/noNoninteractiveTabindex: a scrolling region must be reachable by keyboard. */}
-          <div className="table-scroll" role="region" aria-label="Cost by condition" tabIndex={0}>
+          <section className="table-scroll" aria-label="Cost by condition" tabIndex={0}>
             <table>
               <thead>
                 <tr>
@@ -81,7 +84,7 @@ export function CostPanel({ slug, version }: { slug: string; version: number }) 
                 ))}
               </tbody>
             </table>
-          </div>
+          </section>
         </>
       )}
     </section>

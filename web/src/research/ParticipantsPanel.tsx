@@ -82,11 +82,7 @@ export function ParticipantsPanel({
   return (
     <section className="research-card" aria-labelledby="participants-title">
       <h2 id="participants-title">Participants</h2>
-      <ParticipantFilters
-        filter={state.filter}
-        conditions={conditions}
-        onFilter={(filter) => update({ filter })}
-      />
+      <ParticipantFilters filter={state.filter} conditions={conditions} onFilter={(filter) => update({ filter })} />
       {error && (
         <p className="error" role="alert">
           {errorMessage(error)}

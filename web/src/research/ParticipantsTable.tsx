@@ -35,7 +35,7 @@ export function ParticipantsTable({
 }) {
   return (
     // biome-ignore lint/a11y/noNoninteractiveTabindex: a scrolling region must be reachable by keyboard.
-    <div className="table-scroll" role="region" aria-label="Participants table" tabIndex={0}>
+    <section className="table-scroll" aria-label="Participants table" tabIndex={0}>
       <table className="participants-table">
         <thead>
           <tr>
@@ -86,6 +86,6 @@ export function ParticipantsTable({
           ))}
         </tbody>
       </table>
-    </div>
+    </section>
   );
 }

@@ -29,7 +29,11 @@ export function StudyDownloads({ slug }: { slug: string }) {
     setProblem(null);
     try {
       if (kind === 'REVIEW') {
-        const { data } = await client.query({ query: ProlificReviewQuery, variables: { slug }, fetchPolicy: 'no-cache' });
+        const { data } = await client.query({
+          query: ProlificReviewQuery,
+          variables: { slug },
+          fetchPolicy: 'no-cache',
+        });
         if (data?.prolificReview === undefined) throw new Error('The server sent no data.');
         saveFile(data.prolificReview, `${slug}-prolific-review.csv`, 'text/csv;charset=utf-8');
         return;

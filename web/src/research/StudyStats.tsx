@@ -1,6 +1,6 @@
 import { formatDuration } from './format';
-import type { Study } from './study-summary';
 import { StudyDownloads } from './StudyDownloads';
+import type { Study } from './study-summary';
 
 /** A study's arrivals and participants by condition and outcome (previews left out), with an "All" row. */
 export function StudyStats({ study }: { study: Study }) {

@@ -117,7 +117,7 @@ function TaskEntry({ task }: { task: Task }) {
               )}
               <p className="turn-text">{turn.text}</p>
               {turn.images.map((src, i) => (
-                <img key={src.slice(-32)} src={src} alt={`Image ${i + 1} sent by the participant`} className="turn-image" />
+                <img key={src.slice(-32)} src={src} alt={`Sent by the participant (${i + 1})`} className="turn-image" />
               ))}
             </li>
           ))}

@@ -21,7 +21,11 @@ export type ParticipantChange = ParticipantChangedSubscription['studyParticipant
  * Follows a study's participant changes. A changed row updates Apollo's cache by itself (ParticipantRow:id);
  * `onChange` hears every event, for what the cache cannot know (a new or deleted row, counts).
  */
-export function useParticipantChanges(slug: string, includePreviews: boolean, onChange: (e: ParticipantChange) => void) {
+export function useParticipantChanges(
+  slug: string,
+  includePreviews: boolean,
+  onChange: (e: ParticipantChange) => void,
+) {
   const latest = useRef(onChange);
   latest.current = onChange;
   return useSubscription(ParticipantChangedDocument, {
