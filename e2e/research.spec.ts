@@ -59,7 +59,7 @@ test('a real participant appears and moves through statuses live; transcript, re
   await expect(status).toHaveText('completed');
 
   // The transcript shows the turns exactly as the fake model server received them.
-  await table.getByRole('button', { name: p.participantId }).click();
+  await table.getByRole('button', { name: p.participantId, exact: true }).click();
   const transcript = page.getByRole('region', { name: `Transcript of ${p.participantId}` });
   const turns = transcript.getByTestId('transcript-turn');
   await expect(turns).toHaveCount(2);
@@ -106,7 +106,7 @@ test('a real participant appears and moves through statuses live; transcript, re
   const overflow = await phone.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
   expect(overflow).toBeLessThanOrEqual(0);
   await phone.screenshot({ path: screenshotPath('research-table-phone-live') });
-  await region.getByRole('button', { name: p.participantId }).click();
+  await region.getByRole('button', { name: p.participantId, exact: true }).click();
   await phone
     .getByRole('region', { name: `Transcript of ${p.participantId}` })
     .screenshot({ path: screenshotPath('research-transcript-phone') });

@@ -30,7 +30,8 @@ export function StudyStats({ study }: { study: Study }) {
         Opened the link without deciding yet: <strong>{study.opened}</strong> · Did not agree to take part:{' '}
         <strong>{study.declined}</strong> · Agreed (started): <strong>{total.started}</strong>
       </p>
-      <div className="table-scroll">
+      {/* biome-ignore lint/a11y/noNoninteractiveTabindex: a scrolling region must be reachable by keyboard. */}
+      <section className="table-scroll" aria-label={`Participants of ${study.title} by condition`} tabIndex={0}>
         <table>
           <caption className="visually-hidden">
             Participants of {study.title} who agreed to take part, by condition
@@ -73,7 +74,7 @@ export function StudyStats({ study }: { study: Study }) {
             </tfoot>
           )}
         </table>
-      </div>
+      </section>
       <StudyDownloads slug={study.slug} />
     </section>
   );
