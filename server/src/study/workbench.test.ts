@@ -145,6 +145,22 @@ for (const mode of ['single-node', 'redis'] as ServerMode[]) {
       );
       assert.ok(reply.latencyMs >= 0);
 
+      const charts = (
+        await asResearcher(
+          `query($slug: String!) { studyCharts(slug: $slug) {
+            arrivals { condition bucket count } completions { condition count } minutesToComplete { count }
+            scores { condition bucket count } attention { condition participants failed rate } } }`,
+          { slug },
+        )
+      ).data?.studyCharts;
+      const mineCondition = t.participant.condition;
+      assert.ok(charts.completions.some((c: any) => c.condition === mineCondition && c.count >= 1));
+      assert.deepEqual(charts.scores, [{ condition: mineCondition, bucket: '1', count: 1 }]);
+      const rate = charts.attention.find((a: any) => a.condition === mineCondition);
+      assert.equal(rate.failed, 1);
+      assert.equal(rate.rate, 1 / rate.participants);
+      assert.ok(charts.arrivals.some((a: any) => a.bucket.endsWith(':00Z')));
+
       const csv = (await asResearcher('query($slug: String!) { prolificReview(slug: $slug) }', { slug })).data
         ?.prolificReview as string;
       assert.ok(csv.startsWith('\uFEFFparticipant_id,status,decision,reason,bonus\n'));
