@@ -3,6 +3,7 @@ import { useState } from 'react';
 import { Bar, BarChart, CartesianGrid, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
 import { graphql } from '../gql';
 import { errorMessage } from '../lib/errors';
+import './admin-usage.css';
 
 const UsageReportQuery = graphql(`
   query UsageReport($days: Int!) {
@@ -74,8 +75,8 @@ export function UsagePanel() {
       )}
       {rows.length > 0 && (
         // biome-ignore lint/a11y/noNoninteractiveTabindex: a scrolling region must be reachable by keyboard.
-        <section className="table-scroll" aria-label="Usage by day, user, bot and model" tabIndex={0}>
-          <table>
+        <section className="table-scroll usage-scroll" aria-label="Usage by day, user, bot and model" tabIndex={0}>
+          <table className="usage-table">
             <thead>
               <tr>
                 <th scope="col">Day</th>
