@@ -20,6 +20,8 @@ const study = {
   conditions: [{ name: 'only', chat: true, systemPrompt: 'Hi.' }],
   tasks: [{ id: 'talk', title: 'Talk', chat: true }],
 };
+const BUDGET = 400;
+const tight = { ...study, slug: 'tight', tokenBudget: BUDGET };
 const costOf = (job: Job) => {
   const u = job.usage as { prompt_tokens: number; completion_tokens: number };
   return (u.prompt_tokens * PRICE.input + u.completion_tokens * PRICE.output) / 1e6;
@@ -32,7 +34,9 @@ describe('usage and cost', () => {
   before(async () => {
     fake = await startFakeModelServer();
     const env = { ...modelEnv(fake), MODEL_PRICES: JSON.stringify({ 'test-model': PRICE }) };
-    server = await startServer(testEnv('single-node', { ...env, STUDIES_DIR: await studiesDir({ 'p.json': study }) }));
+    server = await startServer(
+      testEnv('single-node', { ...env, STUDIES_DIR: await studiesDir({ 'p.json': study, 't.json': tight }) }),
+    );
   });
   after(async () => {
     await server.stop();
@@ -75,6 +79,51 @@ describe('usage and cost', () => {
       filter: { search: p.participantId },
     });
     assert.ok(close(page.rows[0]?.costUsd, expected), `${JSON.stringify(page.rows)} vs ${expected}`);
+  });
+
+  test('a study budget holds under 50 concurrent chats (one call in flight at most) and the researcher is told once it is spent', async () => {
+    const researcher = await newResearcher(server.url);
+    const people = await Promise.all(Array.from({ length: 10 }, () => consented(server.url, 'tight')));
+    const burst = await Promise.all(
+      Array.from({ length: 50 }, (_, i) =>
+        submitChat(server.url, (people[i % 10] as { token: string }).token, {
+          taskId: 'talk',
+          messages: [{ role: 'user', content: `spend ${i} [tokens:20]` }],
+        }).then((res) => ({ res, token: (people[i % 10] as { token: string }).token })),
+      ),
+    );
+    const accepted = burst.filter((b) => b.res.data?.submitChat);
+    assert.ok(accepted.length > 0 && accepted.length < 50, `${accepted.length} accepted`);
+    for (const b of burst.filter((x) => !x.res.data?.submitChat))
+      assert.equal(b.res.errors?.[0]?.extensions?.reason, 'BUDGET_EXHAUSTED');
+    const jobs: Job[] = [];
+    for (const b of accepted)
+      jobs.push(await waitForJob(server.url, b.token, b.res.data?.submitChat.id as string, finished));
+    const used = jobs.map((j) => (j.usage as { total_tokens: number }).total_tokens);
+    const total = used.reduce((a, b) => a + b, 0);
+    assert.ok(total < BUDGET + Math.max(...used), `${total} tokens for a budget of ${BUDGET}`);
+
+    // Spend what is left, then the researcher sees the budget spent and new chats are refused.
+    let refused = false;
+    for (let i = 0; i < 40 && !refused; i++) {
+      const res = await submitChat(server.url, (people[i % 10] as { token: string }).token, {
+        taskId: 'talk',
+        messages: [{ role: 'user', content: `more ${i} [tokens:20]` }],
+      });
+      if (res.errors) refused = res.errors[0]?.extensions?.reason === 'BUDGET_EXHAUSTED';
+      else
+        await waitForJob(
+          server.url,
+          (people[i % 10] as { token: string }).token,
+          res.data?.submitChat.id as string,
+          finished,
+        );
+    }
+    assert.ok(refused);
+    const usage = (await gql(server.url, USAGE, { slug: 'tight' }, researcher)).data?.studyUsage;
+    assert.equal(usage.budgetExhausted, true);
+    assert.ok(usage.budgetSpent >= BUDGET);
+    assert.equal(usage.tokenBudget, BUDGET);
   });
 
   test('the admin sees calls, tokens and cost per day, user, bot and model; unpriced models show no cost', async () => {
