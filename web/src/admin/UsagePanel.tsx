@@ -2,7 +2,8 @@ import { useQuery } from '@apollo/client/react';
 import { useState } from 'react';
 import { Bar, BarChart, CartesianGrid, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
 import { graphql } from '../gql';
-import { errorMessage } from '../lib/errors';
+import { ErrorNote } from '../research/ErrorNote';
+import { formatUsd } from '../research/format';
 import './admin-usage.css';
 
 const UsageReportQuery = graphql(`
@@ -20,8 +21,6 @@ const UsageReportQuery = graphql(`
     }
   }
 `);
-
-const usd = (n: number | null) => (n === null ? '–' : `$${n < 1 ? n.toFixed(6) : n.toFixed(2)}`);
 
 /** ADMIN: model calls, tokens and cost per day, user, bot, study and model, with the daily cost as a chart. */
 export function UsagePanel() {
@@ -51,11 +50,7 @@ export function UsagePanel() {
           </select>
         </label>
       </header>
-      {error && (
-        <p className="error" role="alert">
-          {errorMessage(error)}
-        </p>
-      )}
+      <ErrorNote error={error} />
       {data && rows.length === 0 && <p className="muted">No model calls in these days.</p>}
       {chart.length > 0 && (
         <figure data-testid="usage-chart">
@@ -99,7 +94,7 @@ export function UsagePanel() {
                   <td>
                     {r.promptTokens} + {r.completionTokens}
                   </td>
-                  <td>{usd(r.costUsd)}</td>
+                  <td>{formatUsd(r.costUsd)}</td>
                 </tr>
               ))}
             </tbody>

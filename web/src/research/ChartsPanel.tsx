@@ -1,8 +1,8 @@
 import { useQuery } from '@apollo/client/react';
 import { useEffect } from 'react';
 import { graphql } from '../gql';
-import { errorMessage } from '../lib/errors';
 import { ChartCard, pivot } from './ChartCard';
+import { ErrorNote } from './ErrorNote';
 
 const StudyChartsDocument = graphql(`
   query StudyCharts($slug: String!) {
@@ -55,11 +55,7 @@ export function ChartsPanel({ slug, version }: { slug: string; version: number }
   return (
     <section className="research-card" aria-labelledby="charts-title">
       <h2 id="charts-title">Charts</h2>
-      {error && (
-        <p className="error" role="alert">
-          {errorMessage(error)}
-        </p>
-      )}
+      <ErrorNote error={error} />
       {c && (
         <div className="charts-grid">
           <ChartCard

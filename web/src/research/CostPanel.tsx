@@ -1,7 +1,7 @@
 import { useQuery } from '@apollo/client/react';
 import { useEffect } from 'react';
 import { graphql } from '../gql';
-import { errorMessage } from '../lib/errors';
+import { ErrorNote } from './ErrorNote';
 import { formatUsd } from './format';
 
 const StudyUsageDocument = graphql(`
@@ -42,11 +42,7 @@ export function CostPanel({ slug, version }: { slug: string; version: number }) 
   return (
     <section className="research-card" aria-labelledby="cost-title">
       <h2 id="cost-title">Model usage and cost</h2>
-      {error && (
-        <p className="error" role="alert">
-          {errorMessage(error)}
-        </p>
-      )}
+      <ErrorNote error={error} />
       {u && (
         <>
           <p data-testid="study-cost">

@@ -2,7 +2,7 @@ import { useQuery } from '@apollo/client/react';
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { graphql } from '../gql';
 import type { ParticipantFilter, ParticipantSort, SortDirection } from '../gql/graphql';
-import { errorMessage } from '../lib/errors';
+import { ErrorNote } from './ErrorNote';
 import { ParticipantFilters } from './ParticipantFilters';
 import { ParticipantsTable } from './ParticipantsTable';
 import { useParticipantChanges } from './useParticipantChanges';
@@ -83,11 +83,7 @@ export function ParticipantsPanel({
     <section className="research-card" aria-labelledby="participants-title">
       <h2 id="participants-title">Participants</h2>
       <ParticipantFilters filter={state.filter} conditions={conditions} onFilter={(filter) => update({ filter })} />
-      {error && (
-        <p className="error" role="alert">
-          {errorMessage(error)}
-        </p>
-      )}
+      <ErrorNote error={error} />
       <ParticipantsTable
         rows={page?.rows ?? []}
         sort={state.sort}

@@ -2,7 +2,7 @@ import { useQuery } from '@apollo/client/react';
 import { useEffect, useRef } from 'react';
 import { graphql } from '../gql';
 import type { ParticipantTranscriptQuery } from '../gql/graphql';
-import { errorMessage } from '../lib/errors';
+import { ErrorNote } from './ErrorNote';
 import { formatDuration, formatTime, formatUsd, statusLabel } from './format';
 
 const ParticipantTranscriptDocument = graphql(`
@@ -64,11 +64,7 @@ export function TranscriptPanel({ slug, id, onClose }: { slug: string; id: strin
           Close transcript
         </button>
       </div>
-      {error && (
-        <p className="error" role="alert">
-          {errorMessage(error)}
-        </p>
-      )}
+      <ErrorNote error={error} />
       {p && t && (
         <ol className="timeline">
           <li>
