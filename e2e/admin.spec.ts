@@ -116,3 +116,30 @@ test('the admin panel shows model usage and cost per day, user and model, with a
     await context.close();
   }
 });
+
+test('an admin overrides a user’s daily quota and the user’s next model call is refused', async ({
+  browser,
+  request,
+}) => {
+  const user = await apiRegister(request, `quota_${Date.now().toString(36)}`, 'quota-password');
+  const { token } = await apiLogin(request, user);
+  const context = await browser.newContext();
+  const admin = await context.newPage();
+  await logIn(admin, users.admin);
+  await admin.getByRole('button', { name: 'Admin panel' }).click();
+  const panel = admin.getByRole('region', { name: 'Admin: daily chat quotas' });
+  await panel.getByLabel('User').selectOption({ label: user.username });
+  await expect(panel.getByTestId('quota-today')).toContainText('Today: 0 calls of no limit');
+  await panel.getByLabel('Calls per day').fill('0');
+  await panel.getByRole('button', { name: 'Save' }).click();
+  await expect(panel.getByRole('status')).toHaveText('Override saved.');
+  await expect(panel.getByTestId('quota-today')).toContainText('0 calls of 0');
+
+  const response = await request.post('/graphql', {
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+    data: { query: 'mutation { submitChat(input: { messages: [{ role: "user", content: "hi" }] }) { id } }' },
+  });
+  const body = await response.json();
+  expect(body.errors?.[0]?.extensions).toMatchObject({ code: 'RATE_LIMITED', reason: 'DAILY_QUOTA' });
+  await context.close();
+});

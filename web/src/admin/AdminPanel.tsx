@@ -4,6 +4,7 @@ import { presenceEvents } from '../chat/LiveUpdates';
 import { graphql } from '../gql';
 import { errorMessage } from '../lib/errors';
 import { formatMessageTime } from '../lib/time';
+import { QuotaEditor } from './QuotaEditor';
 import { UsagePanel } from './UsagePanel';
 
 const OnlineUsersQuery = graphql(`
@@ -130,6 +131,7 @@ export function AdminPanel({ meId }: { meId: string }) {
         )}
       </section>
       <UsagePanel />
+      <QuotaEditor />
     </>
   );
 }
