@@ -59,8 +59,10 @@ export function QuotaEditor() {
     const { data } = await save({
       variables: { userId, requestsPerDay: parse(requests), tokensPerDay: parse(tokens) },
     }).catch(() => ({ data: null }));
-    if (data)
-      setSaved(data.setChatQuota.overridden ? 'Override saved.' : 'Override removed: the role’s quota applies.');
+    if (!data) return;
+    // ChatQuota has no id, so the cache does not merge the mutation's answer into the query's: read it again.
+    await quota.refetch();
+    setSaved(data.setChatQuota.overridden ? 'Override saved.' : 'Override removed: the role’s quota applies.');
   }
 
   return (
