@@ -58,7 +58,9 @@ function orderOf(q: TableQuery): Prisma.ParticipationOrderByWithRelationInput[] 
 }
 
 /** Seconds spent on each task: from the previous task's end (or consent) to this one's. */
-export function taskTimes(p: Participation): { taskId: string; seconds: number | null }[] {
+export function taskTimes(
+  p: Pick<Participation, 'consentedAt' | 'taskOrder' | 'taskDoneAt'>,
+): { taskId: string; seconds: number | null }[] {
   const done = (p.taskDoneAt ?? {}) as Record<string, string>;
   let from = p.consentedAt?.getTime() ?? null;
   return (p.taskOrder as string[]).map((taskId) => {

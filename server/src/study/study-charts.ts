@@ -1,8 +1,35 @@
 import type { Db } from '../db/client';
+import { taskTimes } from './participant-table';
 import type { LoadedStudy } from './study-catalog';
 
 type Row = { condition: string | null; bucket: string; count: bigint };
 const points = (rows: Row[]) => rows.map((r) => ({ condition: r.condition, bucket: r.bucket, count: Number(r.count) }));
+
+/**
+ * Participants by whole minutes spent on each task (from the end of the one before, or consent), per task and
+ * condition; the series is named "task · condition". Tasks are timed where they were completed.
+ */
+async function taskMinutes(db: Db, slug: string, includePreviews: boolean) {
+  const rows = await db.participation.findMany({
+    where: { studySlug: slug, consentedAt: { not: null }, ...(includePreviews ? {} : { preview: false }) },
+    select: { condition: true, consentedAt: true, taskOrder: true, taskDoneAt: true },
+  });
+  const counts = new Map<string, { condition: string; bucket: string; count: number }>();
+  for (const p of rows) {
+    for (const { taskId, seconds } of taskTimes(p)) {
+      if (seconds === null) continue;
+      const series = `${taskId} · ${p.condition ?? 'none'}`;
+      const bucket = String(Math.floor(seconds / 60));
+      const key = `${series}|${bucket}`;
+      const entry = counts.get(key) ?? { condition: series, bucket, count: 0 };
+      entry.count++;
+      counts.set(key, entry);
+    }
+  }
+  return [...counts.values()].sort(
+    (a, b) => Number(a.bucket) - Number(b.bucket) || a.condition.localeCompare(b.condition),
+  );
+}
 
 /** The workbench's charts of one study, aggregated in Postgres (previews only when asked for). */
 export async function studyCharts(db: Db, study: LoadedStudy, includePreviews: boolean) {
@@ -36,6 +63,7 @@ export async function studyCharts(db: Db, study: LoadedStudy, includePreviews: b
       GROUP BY 1 ORDER BY 1`,
   ]);
   return {
+    taskMinutes: await taskMinutes(db, slug, includePreviews),
     arrivals: points(arrivals),
     completions: points(completions),
     minutesToComplete: points(minutes),

@@ -38,6 +38,11 @@ export class StudyCharts {
   @Field(() => [ChartPoint], { description: 'Completed participants by whole minutes from consent to completion.' })
   minutesToComplete!: ChartPoint[];
 
+  @Field(() => [ChartPoint], {
+    description: 'Participants by whole minutes spent on each task; `condition` names the series "task · condition".',
+  })
+  taskMinutes!: ChartPoint[];
+
   @Field(() => [ChartPoint], { description: 'Completed participants by score.' })
   scores!: ChartPoint[];
 

@@ -80,12 +80,13 @@ for (const mode of ['single-node', 'redis'] as ServerMode[]) {
         await bench.asResearcher(
           `query($slug: String!) { studyCharts(slug: $slug) {
             arrivals { condition bucket count } completions { condition count } minutesToComplete { count }
-            scores { condition bucket count } attention { condition participants failed rate } } }`,
+            scores { condition bucket count } taskMinutes { condition bucket count } attention { condition participants failed rate } } }`,
           { slug },
         )
       ).data?.studyCharts;
       const mineCondition = t.participant.condition;
       assert.ok(charts.completions.some((c: any) => c.condition === mineCondition && c.count >= 1));
+      assert.deepEqual(charts.taskMinutes, [{ condition: `talk · ${mineCondition}`, bucket: '0', count: 1 }]);
       assert.deepEqual(charts.scores, [{ condition: mineCondition, bucket: '1', count: 1 }]);
       const rate = charts.attention.find((a: any) => a.condition === mineCondition);
       assert.equal(rate.failed, 1);

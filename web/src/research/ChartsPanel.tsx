@@ -22,6 +22,11 @@ const StudyChartsDocument = graphql(`
         bucket
         count
       }
+      taskMinutes {
+        condition
+        bucket
+        count
+      }
       scores {
         condition
         bucket
@@ -81,6 +86,14 @@ export function ChartsPanel({ slug, version }: { slug: string; version: number }
             xLabel="Minutes"
             yLabel="participants"
             {...counts(c.minutesToComplete)}
+          />
+          <ChartCard
+            id="task-time"
+            title="Minutes on each task"
+            kind="bar"
+            xLabel="Minutes"
+            yLabel="participants"
+            {...counts(c.taskMinutes)}
           />
           <ChartCard
             id="scores"
