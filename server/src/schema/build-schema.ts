@@ -8,8 +8,10 @@ import { ChatResolver } from '../chat/chat.resolver';
 import { JobsResolver } from '../jobs/jobs.resolver';
 import { MessageJobResolver } from '../jobs/message-job.resolver';
 import { PresenceResolver } from '../presence/presence.resolver';
+import { ParticipantsResolver } from '../study/participants.resolver';
 import { ResearchResolver } from '../study/research.resolver';
 import { StudyResolver } from '../study/study.resolver';
+import { UsageResolver } from '../usage/usage.resolver';
 
 // Every @Subscription has its own `subscribe` over the process's PubSub (in context), so type-graphql's
 // topic-based pub/sub is never used; it insists on being given one.
@@ -32,6 +34,8 @@ export const resolvers = [
   BotUserResolver,
   StudyResolver,
   ResearchResolver,
+  ParticipantsResolver,
+  UsageResolver,
 ] as const;
 
 export function buildParleySchema(): Promise<GraphQLSchema> {
