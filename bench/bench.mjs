@@ -12,11 +12,13 @@ import { httpRow } from './rows/http-row.mjs';
 import { jobsRow } from './rows/jobs-row.mjs';
 import { memoryRow } from './rows/memory-row.mjs';
 import { messagesRow } from './rows/messages-row.mjs';
+import { participantsRow } from './rows/participants-row.mjs';
 
 const seconds = Number(process.env.BENCH_SECONDS ?? 5);
 const rounds = Number(process.env.BENCH_ROUNDS ?? 3);
 const sizes = (process.env.BENCH_SOCKETS ?? '1000,5000').split(',').map(Number).filter(Boolean);
-const only = (process.env.BENCH_ONLY ?? 'http,messages,jobs,memory').split(',');
+const only = (process.env.BENCH_ONLY ?? 'http,messages,jobs,participants,memory').split(',');
+const participants = Number(process.env.BENCH_PARTICIPANTS ?? 1000);
 const port = Number(process.env.BENCH_PORT ?? 4900); // uses port .. port+29
 
 if (!existsSync(path.join(repoRoot, 'server/dist/main.js')) || !existsSync(path.join(repoRoot, 'server/dist-test'))) {
@@ -61,6 +63,9 @@ try {
   );
   await row('jobs', 'row 3: queued model calls', () =>
     jobsRow({ parley, users: users.slice(0, 20), testEnv, modelBaseUrl: fake.found, seconds, rounds }),
+  );
+  await row('participants', `row 5: ${participants} participants at once`, () =>
+    participantsRow({ parley, count: participants, lanes: 100 }),
   );
   await parley.stop();
   await row('memory', `row 4: idle sockets ${sizes.join(', ')}`, () =>

@@ -1,5 +1,7 @@
+import AxeBuilder from '@axe-core/playwright';
 import { expect, test } from '@playwright/test';
-import { contact, logIn, screenshotPath, users } from './helpers';
+import { apiCall, apiLogin, apiRegister, contact, logIn, screenshotPath, users } from './helpers';
+import { PRICE, viewports } from './research-helpers';
 
 test('an admin sees who is online and ends a user’s sessions, which sends that user back to the login screen', async ({
   browser,
@@ -71,5 +73,73 @@ test('a new user signs up and lands in the chat', async ({ browser }) => {
   await page.getByRole('button', { name: 'Log in' }).click();
   await expect(page.getByRole('alert')).toBeVisible();
   await expect(page.getByRole('button', { name: 'Log in' })).toBeVisible();
+  await context.close();
+});
+
+test('the admin panel shows model usage and cost per day, user and model, with a chart', async ({
+  browser,
+  request,
+}) => {
+  const spender = await apiRegister(request, `spender_${Date.now().toString(36)}`, 'spender-password');
+  const { token } = await apiLogin(request, spender);
+  const submitted = await apiCall<{ submitChat: { id: string } }>(
+    request,
+    token,
+    'mutation($i: SubmitChatInput!) { submitChat(input: $i) { id } }',
+    { i: { messages: [{ role: 'user', content: 'How much is this?' }] } },
+  );
+  const status = () =>
+    apiCall<{ jobStatus: { state: string; usage: { prompt_tokens: number; completion_tokens: number } } }>(
+      request,
+      token,
+      'query($id: ID!) { jobStatus(id: $id) { state usage } }',
+      { id: submitted.submitChat.id },
+    );
+  await expect.poll(async () => (await status()).jobStatus.state).toBe('COMPLETED');
+  const { usage } = (await status()).jobStatus;
+  const cost = (usage.prompt_tokens * PRICE.input + usage.completion_tokens * PRICE.output) / 1e6;
+
+  for (const viewport of [viewports.desktop, viewports.phone]) {
+    const context = await browser.newContext({ viewport });
+    const admin = await context.newPage();
+    await logIn(admin, users.admin);
+    await admin.getByRole('button', { name: 'Admin panel' }).click();
+    const panel = admin.getByRole('region', { name: 'Admin: model usage and cost' });
+    const row = panel.getByRole('row', { name: new RegExp(spender.username) });
+    await expect(row).toContainText('test-model');
+    await expect(row).toContainText(`${usage.prompt_tokens} + ${usage.completion_tokens}`);
+    await expect(row).toContainText(`$${cost.toFixed(6)}`);
+    await expect(panel.getByTestId('usage-chart').locator('svg').first()).toBeVisible();
+    await panel.screenshot({ path: screenshotPath(`admin-usage-${viewport.width}`) });
+    const { violations } = await new AxeBuilder({ page: admin }).include('[aria-labelledby="usage-title"]').analyze();
+    expect(violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => v.id)).toEqual([]);
+    await context.close();
+  }
+});
+
+test('an admin overrides a user’s daily quota and the user’s next model call is refused', async ({
+  browser,
+  request,
+}) => {
+  const user = await apiRegister(request, `quota_${Date.now().toString(36)}`, 'quota-password');
+  const { token } = await apiLogin(request, user);
+  const context = await browser.newContext();
+  const admin = await context.newPage();
+  await logIn(admin, users.admin);
+  await admin.getByRole('button', { name: 'Admin panel' }).click();
+  const panel = admin.getByRole('region', { name: 'Admin: daily chat quotas' });
+  await panel.getByLabel('User').selectOption({ label: user.username });
+  await expect(panel.getByTestId('quota-today')).toContainText('Today: 0 calls of no limit');
+  await panel.getByLabel('Calls per day').fill('0');
+  await panel.getByRole('button', { name: 'Save' }).click();
+  await expect(panel.getByRole('status')).toHaveText('Override saved.');
+  await expect(panel.getByTestId('quota-today')).toContainText('0 calls of 0');
+
+  const response = await request.post('/graphql', {
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+    data: { query: 'mutation { submitChat(input: { messages: [{ role: "user", content: "hi" }] }) { id } }' },
+  });
+  const body = await response.json();
+  expect(body.errors?.[0]?.extensions).toMatchObject({ code: 'RATE_LIMITED', reason: 'DAILY_QUOTA' });
   await context.close();
 });

@@ -36,6 +36,8 @@ const child = spawn(process.execPath, ['server/dist/main.js'], {
     OPENAI_API_KEY: 'e2e-key',
     OPENAI_BASE_URL: model.baseUrl,
     GPT_VERSION: 'test-model',
+    // e2e/research.spec.ts checks the shown cost against the fake server's usage at this price.
+    MODEL_PRICES: JSON.stringify({ 'test-model': { input: 2, output: 8 } }),
     JOB_BACKOFF_MS: '200',
     // A stuck model call is retried well within the tests' 15 s expectations.
     MODEL_TIMEOUT_SECONDS: '4',

@@ -32,6 +32,8 @@ export function parleyEnv(testEnv, modelBaseUrl) {
     OPENAI_BASE_URL: modelBaseUrl,
     GPT_VERSION: 'test-model',
     WORKER_CONCURRENCY: String(WORKER_CONCURRENCY),
+    // The bench study (bench/studies/bench.yaml) beside nothing else.
+    STUDIES_DIR: path.join(repoRoot, 'bench/studies'),
     ...RAISED_LIMITS,
   };
 }

@@ -5,7 +5,7 @@ const med = (samples, key) => median(samples.map((s) => s[key]));
 
 export function summarize(results) {
   const rows = [];
-  const { http, messages, jobs, memory } = results;
+  const { http, messages, jobs, participants, memory } = results;
   if (http) {
     const [p, b] = [med(http.parley, 'perSecond'), med(http.baseline, 'perSecond')];
     rows.push({
@@ -56,6 +56,15 @@ export function summarize(results) {
       what: 'added time to first token (over a direct openai client call)',
       parley: `added p50 ${fmt(p50 - d50)} ms, p99 ${fmt(p99 - d99)} ms (Parley p50 ${fmt(p50)}, p99 ${fmt(p99)})`,
       baseline: `direct: p50 ${fmt(d50)} ms, p99 ${fmt(d99)} ms`,
+      ratio: '',
+    });
+  }
+  if (participants) {
+    const p = participants;
+    rows.push({
+      what: `${fmt(p.count)} participants at once (${p.lanes} in flight): start, consent, one model turn, answers, final save`,
+      parley: `${fmt(p.perSecond)} completions/s; each p50 ${fmt(p.p50)} ms, p99 ${fmt(p.p99)} ms; ${fmt(p.cpuMsPerOp)} ms server CPU each`,
+      baseline: `saved once: ${fmt(p.saved)}; second save alreadyExisted: ${fmt(p.alreadyExisted)}; failed: ${fmt(p.failed)}`,
       ratio: '',
     });
   }

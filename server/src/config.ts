@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { z } from 'zod';
 import { parseTrustProxy } from './http/trust-proxy';
+import { chatQuotas, modelPrices } from './usage/usage-config';
 
 const bool = z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1');
 const int = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
@@ -124,6 +125,9 @@ const schema = z
         ),
       )
       .default([]),
+    // issue 11, usage: prices per model (USD per million tokens) and daily chat quotas per role.
+    MODEL_PRICES: modelPrices,
+    CHAT_QUOTAS: chatQuotas,
     // issue 10, ops
     /** SIGTERM: seconds to finish requests and running jobs and close everything; then the process ends. */
     SHUTDOWN_TIMEOUT_SECONDS: z.coerce.number().int().min(1).max(600).default(10),

@@ -25,6 +25,7 @@ import { RedisPresenceStore } from './presence/redis-presence-store';
 import { createPubSub, type PubSub } from './pubsub';
 import { BullMqQueue, InProcessQueue, type JobQueue } from './queue';
 import { createRedis, type Redis } from './redis';
+import { ParticipantChanges } from './study/participant-changes';
 import { ParticipantChatService } from './study/participant-chat';
 import { ParticipantTokens } from './study/participant-tokens';
 import { StudyService } from './study/study.service';
@@ -51,6 +52,8 @@ export interface Services {
   queue: JobQueue;
   studies: StudyService;
   participantChat: ParticipantChatService;
+  /** Tells the researchers' live tables that a participation changed. */
+  participantChanges: ParticipantChanges;
   close(jobGraceMs?: number): Promise<void>;
 }
 
@@ -117,6 +120,7 @@ export async function createServices(config: Config, log: Logger, roles: Roles):
     : new InProcessQueue(retry, log);
   const jobs = new JobsService(db, queue, pubsub, limits.chat, bots, config, log);
   const chat = new ChatService(db, pubsub, config.MAX_MESSAGE_CHARS, jobs, limits.messages);
+  const participantChanges = new ParticipantChanges(db, pubsub, log);
   const timers: NodeJS.Timeout[] = [];
   let stopCancelListener = () => {};
 
@@ -137,7 +141,7 @@ export async function createServices(config: Config, log: Logger, roles: Roles):
     });
   }
   if (roles.worker) {
-    const processor = new JobProcessor(db, jobs, chat, bots, config, log);
+    const processor = new JobProcessor(db, jobs, chat, bots, config, log, participantChanges);
     if (!redis) {
       // Single node: jobs that were waiting or running when it stopped are this process's to resume.
       const unfinished = await db.chatJob.findMany({
@@ -173,6 +177,7 @@ export async function createServices(config: Config, log: Logger, roles: Roles):
     queue,
     studies: new StudyService(db, catalog, new ParticipantTokens(jwtSecret, 7 * 24 * 3600), config),
     participantChat: new ParticipantChatService(db, catalog, jobs, config),
+    participantChanges,
     /**
      * In order: stop timers, let running jobs finish within `jobGraceMs` (they still publish and write), then
      * pub/sub, Redis and the database. Each step is attempted even when an earlier one failed.

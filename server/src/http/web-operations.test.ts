@@ -38,7 +38,7 @@ test("the web app's operations and GraphiQL's introspection pass the default arm
     assert.deepEqual(
       errors.map((e) => e.message),
       [],
-      document.definitions.find((d) => d.kind === Kind.OPERATION_DEFINITION)?.name?.value,
+      document.definitions.find((d) => d.kind === Kind.OPERATION_DEFINITION)?.name?.value ?? '',
     );
   }
 });

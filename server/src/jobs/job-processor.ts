@@ -11,7 +11,9 @@ import type { Logger } from '../logger';
 import { metrics } from '../metrics/registry';
 import { type JobRun, PermanentJobError } from '../queue';
 import { modelHistory } from '../study/chat-history';
+import type { ParticipantChanges } from '../study/participant-changes';
 import { settleTokens, usedTokens } from '../study/token-budget';
+import { recordUsage } from '../usage/usage-record';
 import type { StoredTurn } from './chat-input';
 import { isFinished, toJobDto } from './chat-job.dto';
 import type { JobsService, StoredChatInput } from './jobs.service';
@@ -45,6 +47,7 @@ export class JobProcessor {
     private readonly bots: BotRegistry,
     private readonly config: Config,
     private readonly log: Logger,
+    private readonly participantChanges: ParticipantChanges,
   ) {}
 
   readonly process = async (run: JobRun): Promise<void> => {
@@ -272,6 +275,7 @@ export class JobProcessor {
         });
         await settleTokens(tx, job.id, usedTokens(outcome.usage), outcome.text.length > 0);
       }
+      await recordUsage(tx, this.config.MODEL_PRICES, job, outcome.usage, outcome.text.length > 0);
       const row = await tx.chatJob.update({
         where: { id: job.id },
         data: {
@@ -290,6 +294,7 @@ export class JobProcessor {
     if (done) await this.jobs.publish(toJobDto(done.row));
     else await this.publishCurrent(job.id);
     if (done?.message) await this.chat.publish(toMessageDto(done.message));
+    if (done && job.participationId) await this.participantChanges.changed(job.participationId);
   }
 
   private async publishCurrent(jobId: string) {

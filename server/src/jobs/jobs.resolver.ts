@@ -37,7 +37,9 @@ export class JobsResolver {
     const participant = requireParticipant(ctx);
     // Marks an overdue participation TIMED_OUT (committed) before refusing; the locked check repeats it.
     await ctx.services.studies.active(participant);
-    return ctx.services.participantChat.submit(participant, input);
+    return ctx.services.participantChanges.after(participant.participationId, () =>
+      ctx.services.participantChat.submit(participant, input),
+    );
   }
 
   @Mutation(() => ChatJobType, { description: 'Stops a queued or running job; what was said so far is kept.' })

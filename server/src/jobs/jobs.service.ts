@@ -10,6 +10,8 @@ import { currentRequestId } from '../metrics/request-id';
 import type { PubSub } from '../pubsub';
 import type { JobQueue } from '../queue';
 import { settleTokens } from '../study/token-budget';
+import { checkDailyQuota } from '../usage/daily-quota';
+import { reservationFor } from '../usage/quota-reservation';
 import { allowedModel } from './allowed-models';
 import { parseTurns, type StoredTurn } from './chat-input';
 import { type ChatJobDto, isFinished, toJobDto } from './chat-job.dto';
@@ -80,7 +82,14 @@ export class JobsService {
     const { message, job } = await this.admit(owner, async (tx) => {
       const message = await storeMessage(tx);
       const job = await tx.chatJob.create({
-        data: { model, botId: botUserId, triggerMessageId: message.id, input: {}, ...this.rowOf(owner) },
+        data: {
+          model,
+          botId: botUserId,
+          triggerMessageId: message.id,
+          input: {},
+          reservedTokens: reservationFor(this.config, {}),
+          ...this.rowOf(owner),
+        },
       });
       return { message, job };
     });
@@ -208,6 +217,7 @@ export class JobsService {
         { retryAfterSeconds: 5, reason: 'chat-concurrency' },
       );
     }
+    if (owner.kind === 'user') await checkDailyQuota(tx, this.config, owner.userId);
     await this.chatRate.consume(ownerKey(owner));
   }
 
@@ -226,7 +236,10 @@ export class JobsService {
       taskId?: string | null;
     },
   ): Promise<ChatJobDto> {
-    const job = await this.admit(owner, (tx) => tx.chatJob.create({ data: { ...data, ...this.rowOf(owner) } }));
+    const reservedTokens = reservationFor(this.config, data.botId ? {} : (data.input as unknown as StoredChatInput));
+    const job = await this.admit(owner, (tx) =>
+      tx.chatJob.create({ data: { ...data, reservedTokens, ...this.rowOf(owner) } }),
+    );
     return this.enqueue(job);
   }
 

@@ -10,8 +10,10 @@ import { MessageJobResolver } from '../jobs/message-job.resolver';
 import { LimitsResolver } from '../limits/limits.resolver';
 import { PresenceResolver } from '../presence/presence.resolver';
 import { TypingResolver } from '../presence/typing.resolver';
+import { ParticipantsResolver } from '../study/participants.resolver';
 import { ResearchResolver } from '../study/research.resolver';
 import { StudyResolver } from '../study/study.resolver';
+import { UsageResolver } from '../usage/usage.resolver';
 
 // Every @Subscription has its own `subscribe` over the process's PubSub (in context), so type-graphql's
 // topic-based pub/sub is never used; it insists on being given one.
@@ -36,6 +38,8 @@ export const resolvers = [
   ResearchResolver,
   TypingResolver,
   LimitsResolver,
+  ParticipantsResolver,
+  UsageResolver,
 ] as const;
 
 export function buildParleySchema(): Promise<GraphQLSchema> {

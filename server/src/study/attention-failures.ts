@@ -8,9 +8,13 @@ export type AttentionFailureRow = Record<string, string | null>;
  * 'attention_failure'): who, which task and question, the answer given, what the policy did, and when.
  * Prolific lets researchers reject a submission only on a check that was recorded.
  */
-export async function attentionFailureRows(db: Db, study: LoadedStudy): Promise<AttentionFailureRow[]> {
+export async function attentionFailureRows(
+  db: Db,
+  study: LoadedStudy,
+  includePreviews = false,
+): Promise<AttentionFailureRow[]> {
   const failures = await db.attentionFailure.findMany({
-    where: { participation: { studySlug: study.slug } },
+    where: { participation: { studySlug: study.slug, ...(includePreviews ? {} : { preview: false }) } },
     include: { participation: { select: { participantId: true, condition: true } } },
     orderBy: [{ createdAt: 'asc' }, { id: 'asc' }],
   });

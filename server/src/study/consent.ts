@@ -13,7 +13,7 @@ function placesTaken(study: LoadedStudy, now: Date): Prisma.ParticipationWhereIn
   const within = study.timeLimitMinutes
     ? { consentedAt: { gt: new Date(now.getTime() - (study.timeLimitMinutes + study.graceMinutes) * 60_000) } }
     : {};
-  return { studySlug: study.slug, OR: [{ status: 'COMPLETED' }, { status: 'STARTED', ...within }] };
+  return { studySlug: study.slug, preview: false, OR: [{ status: 'COMPLETED' }, { status: 'STARTED', ...within }] };
 }
 
 async function assign(tx: Tx, study: LoadedStudy, p: Participation): Promise<Participation> {
@@ -24,7 +24,7 @@ async function assign(tx: Tx, study: LoadedStudy, p: Participation): Promise<Par
   }
   const groups = await tx.participation.groupBy({
     by: ['condition'],
-    where: { studySlug: study.slug, condition: { not: null } },
+    where: { studySlug: study.slug, preview: false, condition: { not: null } },
     _count: { _all: true },
   });
   const counts = new Map(groups.map((g) => [g.condition ?? '', g._count._all]));

@@ -17,9 +17,10 @@ const iso = (d: Date | null) => (d ? d.toISOString() : null);
  * sent: a message carries its system prompt and images (as data URLs), and the model's reply the ids of
  * the turns its call was sent, in order, after that system prompt.
  */
-export async function exportRows(db: Db, study: LoadedStudy): Promise<Row[]> {
+export async function exportRows(db: Db, study: LoadedStudy, includePreviews = false): Promise<Row[]> {
+  const only = includePreviews ? {} : { preview: false };
   const participations = await db.participation.findMany({
-    where: { studySlug: study.slug },
+    where: { studySlug: study.slug, ...only },
     include: { record: true },
     orderBy: { startedAt: 'asc' },
   });
@@ -33,6 +34,7 @@ export async function exportRows(db: Db, study: LoadedStudy): Promise<Row[]> {
       record_type: 'participant',
       participation_id: p.id,
       participant_id: p.participantId,
+      preview: p.preview,
       prolific_study_id: p.prolificStudyId,
       session_id: p.sessionId,
       condition: p.condition,
@@ -57,7 +59,7 @@ export async function exportRows(db: Db, study: LoadedStudy): Promise<Row[]> {
     });
   }
   const turns = await db.studyTurn.findMany({
-    where: { participation: { studySlug: study.slug } },
+    where: { participation: { studySlug: study.slug, ...only } },
     include: { participation: { select: { participantId: true, condition: true } }, imageFiles: true },
     orderBy: [{ participationId: 'asc' }, { seq: 'asc' }],
   });
@@ -92,7 +94,7 @@ export async function exportRows(db: Db, study: LoadedStudy): Promise<Row[]> {
     }
   }
   // Every failed attention-check attempt: Prolific lets researchers reject only on recorded checks.
-  rows.push(...(await attentionFailureRows(db, study)));
+  rows.push(...(await attentionFailureRows(db, study, includePreviews)));
   return rows;
 }
 

@@ -18,6 +18,8 @@ export interface StudyStats {
   opened: number;
   declined: number;
   conditions: ConditionStats[];
+  /** Median time from consent to completion over every condition. */
+  medianSeconds: number | null;
 }
 
 function median(values: number[]): number | null {
@@ -28,14 +30,20 @@ function median(values: number[]): number | null {
 }
 
 /** Arrivals by status, participants by condition and outcome, and the median time from consent to completion. */
-export async function studyStats(db: Db, study: LoadedStudy): Promise<StudyStats> {
+export async function studyStats(db: Db, study: LoadedStudy, includePreviews = false): Promise<StudyStats> {
   const participations = await db.participation.findMany({
-    where: { studySlug: study.slug },
+    where: { studySlug: study.slug, ...(includePreviews ? {} : { preview: false }) },
     select: { condition: true, status: true, consentedAt: true, completedAt: true },
   });
   const count = (list: typeof participations, status: ParticipationStatus) =>
     list.filter((p) => p.status === status).length;
+  const all = median(
+    participations
+      .filter((p) => p.status === 'COMPLETED' && p.completedAt && p.consentedAt)
+      .map((p) => ((p.completedAt as Date).getTime() - (p.consentedAt as Date).getTime()) / 1000),
+  );
   return {
+    medianSeconds: all === null ? null : Math.round(all),
     opened: count(participations, 'OPENED'),
     declined: count(participations, 'DECLINED'),
     conditions: study.conditions.map(({ name }) => {

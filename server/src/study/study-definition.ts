@@ -137,6 +137,15 @@ export const studySchema = z
     tasks: z.array(task).min(1),
     /** Total tokens (prompt + completion) the study's model calls may use; without it, no limit. */
     tokenBudget: z.number().int().positive().optional(),
+    /** Usernames of the researchers who may see this study; without it, every RESEARCHER account may. */
+    researchers: z.array(z.string().min(1).max(64)).min(1).optional(),
+    /** The Prolific review export's bonus column: amount per score point of a completed participant, capped. */
+    bonus: z
+      .object({
+        perScorePoint: z.number().positive(),
+        max: z.number().positive().optional(),
+      })
+      .optional(),
   })
   .superRefine((study, ctx) => {
     const taskIds = new Set<string>();

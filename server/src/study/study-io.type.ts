@@ -108,4 +108,10 @@ export class StudySummary {
 
   @Field(() => [ConditionStatsType])
   conditions!: ConditionStatsType[];
+
+  @Field(() => Int, { nullable: true, description: 'Median time from consent to completion, all conditions.' })
+  medianSeconds!: number | null;
+
+  @Field(() => Int, { nullable: true, description: 'The tokens its model calls may use, from the study file.' })
+  tokenBudget!: number | null;
 }

@@ -9,6 +9,10 @@ import { SaveParticipationInput, SaveParticipationResult, StartParticipationInpu
 import { studyView } from './study-view';
 import { StudyInfo, StudyTurnType, StudyView } from './study-view.type';
 
+/** A participant's action, then the researchers' tables are told (also when it was refused: checks may have failed). */
+const announce = <T>(ctx: Context, action: () => Promise<T>) =>
+  ctx.services.participantChanges.after(ctx.participant?.participationId, action);
+
 @Resolver(() => ParticipationType)
 export class StudyResolver {
   @Query(() => StudyInfo, { description: 'Public: what the landing page of a study shows.' })
@@ -38,7 +42,9 @@ export class StudyResolver {
     await ctx.services.limits.participationIp.consume(ipKey(ctx.ip));
     ctx.services.studies.study(input.studySlug);
     await ctx.services.limits.participationStudy.consume(input.studySlug);
-    return ctx.services.studies.start(input);
+    const p = await ctx.services.studies.start(input);
+    await ctx.services.participantChanges.changed(p.id, p.studySlug);
+    return p;
   }
 
   @Query(() => ParticipationType, {
@@ -53,14 +59,14 @@ export class StudyResolver {
       'Participant: agrees to the consent text. Assigns the condition and starts the clock; FORBIDDEN with reason STUDY_FULL when no place is left.',
   })
   giveConsent(@Ctx() ctx: Context) {
-    return ctx.services.studies.consent(requireParticipant(ctx));
+    return announce(ctx, () => ctx.services.studies.consent(requireParticipant(ctx)));
   }
 
   @Mutation(() => ParticipationType, {
     description: 'Participant: does not agree to the consent text (recorded as DECLINED; ends the participation).',
   })
   declineConsent(@Ctx() ctx: Context) {
-    return ctx.services.studies.decline(requireParticipant(ctx));
+    return announce(ctx, () => ctx.services.studies.decline(requireParticipant(ctx)));
   }
 
   @Mutation(() => ParticipationType, {
@@ -73,7 +79,9 @@ export class StudyResolver {
     @Arg('complete', () => Boolean, { defaultValue: false }) complete: boolean,
     @Ctx() ctx: Context,
   ) {
-    return ctx.services.studies.saveTaskAnswers(requireParticipant(ctx), taskId, answers, complete);
+    return announce(ctx, () =>
+      ctx.services.studies.saveTaskAnswers(requireParticipant(ctx), taskId, answers, complete),
+    );
   }
 
   @Mutation(() => SaveParticipationResult, {
@@ -81,12 +89,12 @@ export class StudyResolver {
       'Participant: the final save, stored exactly once, with the answers the server holds; only after consent, every task and within the time (FORBIDDEN with reason NOT_CONSENTED, TASKS_INCOMPLETE, TIMED_OUT, WITHDRAWN… otherwise). Returns the score.',
   })
   saveParticipation(@Arg('input', () => SaveParticipationInput) input: SaveParticipationInput, @Ctx() ctx: Context) {
-    return ctx.services.studies.save(requireParticipant(ctx), input);
+    return announce(ctx, () => ctx.services.studies.save(requireParticipant(ctx), input));
   }
 
   @Mutation(() => ParticipationType, { description: 'Participant: stops taking part (counted as returned).' })
   withdrawParticipation(@Ctx() ctx: Context) {
-    return ctx.services.studies.withdraw(requireParticipant(ctx));
+    return announce(ctx, () => ctx.services.studies.withdraw(requireParticipant(ctx)));
   }
 
   @FieldResolver(() => String, { description: 'Send as "Authorization: Bearer <token>" (and in connectionParams).' })

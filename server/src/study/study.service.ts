@@ -16,6 +16,8 @@ import { saveTaskAnswers } from './task-answers';
 
 export type { StartInput };
 
+export const PREVIEW_ID = /^preview-[0-9a-f]{16}$/;
+
 export interface SaveInput {
   studySlug: string;
   participantId: string;
@@ -53,8 +55,10 @@ export class StudyService {
   /** Whether this participant already completed the study (public: participant ids are not secrets). */
   async check(slug: string, participantId: string): Promise<boolean> {
     const study = this.study(slug);
+    // A researcher's preview (startPreview) has an id of its own form, outside the study's pattern.
+    const id = PREVIEW_ID.test(participantId) ? participantId : parseParticipantId(study, participantId);
     const p = await this.db.participation.findUnique({
-      where: { studySlug_participantId: { studySlug: slug, participantId: parseParticipantId(study, participantId) } },
+      where: { studySlug_participantId: { studySlug: slug, participantId: id } },
       select: { status: true },
     });
     return p?.status === 'COMPLETED';

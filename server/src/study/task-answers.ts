@@ -78,6 +78,7 @@ export function saveTaskAnswers(studies: StudyService, input: TaskAnswersInput):
         });
       }
     }
-    return save({ currentTask: p.currentTask + 1 });
+    const doneAt = { ...((p.taskDoneAt ?? {}) as Record<string, string>), [task.id]: new Date().toISOString() };
+    return save({ currentTask: p.currentTask + 1, taskDoneAt: doneAt });
   });
 }

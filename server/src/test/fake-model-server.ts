@@ -81,6 +81,11 @@ export async function startFakeModelServer(port = 0): Promise<FakeModelServer> {
           JSON.stringify({ object: 'list', data: [{ id: 'test-model', object: 'model', owned_by: 'test' }] }),
         );
       }
+      if (req.method === 'GET' && req.url === '/requests') {
+        // For e2e tests in another process: exactly what the model was sent, in order.
+        res.writeHead(200, { 'content-type': 'application/json' });
+        return res.end(JSON.stringify(requests));
+      }
       if (req.method === 'POST' && req.url === '/bot') {
         const body = (await readJson(req)) as { message: string; conversation: unknown[] };
         res.writeHead(200, { 'content-type': 'application/json' });

@@ -96,8 +96,6 @@ export async function sql<T = Record<string, unknown>>(text: string, values: unk
   }
 }
 
-/** Polls `probe` until it returns a value (not undefined), failing after `timeoutMs`. */
-
 /** The claims of a JWT, read without verifying (the test only inspects what the server issued). */
 export function jwtClaims(token: string): Record<string, unknown> {
   return JSON.parse(Buffer.from(token.split('.')[1] ?? '', 'base64url').toString('utf8'));
@@ -109,17 +107,26 @@ export function newParticipant(url: string, slug: string, consent = true): Promi
 }
 
 /** A user with the RESEARCHER role (granted by `npm run user:grant`), logged in. */
-export async function newResearcher(url: string): Promise<string> {
-  const researcher = await register(url, uniqueName('res'));
+export function newResearcher(url: string, username = uniqueName('res')): Promise<string> {
+  return newUserWithRole(url, 'researcher', username);
+}
+
+/** A user with the ADMIN role (granted by `npm run user:grant`), logged in. */
+export function newAdmin(url: string, username = uniqueName('adm')): Promise<string> {
+  return newUserWithRole(url, 'admin', username);
+}
+
+async function newUserWithRole(url: string, role: 'researcher' | 'admin', username: string): Promise<string> {
+  const user = await register(url, username);
   // Asynchronously: a blocked event loop would miss the server closing an idle keep-alive socket, and the
   // next request on it would fail with "other side closed".
   await promisify(execFile)(
     process.execPath,
-    [path.resolve(__dirname, '../auth/grant-cli.js'), researcher.user.username, 'researcher'],
+    [path.resolve(__dirname, '../auth/grant-cli.js'), user.user.username, role],
     { env: { ...process.env, DATABASE_URL: process.env.TEST_DATABASE_URL } },
   );
   const login = await gql(url, 'mutation($u: String!) { login(username: $u, password: "correct-horse") { token } }', {
-    u: researcher.user.username,
+    u: user.user.username,
   });
   return login.data?.login.token;
 }

@@ -1,0 +1,59 @@
+import type { Config } from '../config';
+import { AppError } from '../errors';
+import type { Prisma } from '../generated/prisma/client';
+import type { Role } from '../generated/prisma/enums';
+
+export interface DailyQuota {
+  requestsPerDay: number | null;
+  tokensPerDay: number | null;
+}
+
+export const startOfUtcDay = (now = new Date()) =>
+  new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate()));
+
+/** The user's quota: their override's fields, else their role's (CHAT_QUOTAS); null = no limit. */
+export async function quotaOf(tx: Prisma.TransactionClient, config: Config, userId: string): Promise<DailyQuota> {
+  const user = await tx.user.findUnique({ where: { id: userId }, select: { role: true, quota: true } });
+  const role = config.CHAT_QUOTAS[(user?.role ?? 'USER') as Role] ?? {};
+  return {
+    requestsPerDay: user?.quota?.requestsPerDay ?? role.requestsPerDay ?? null,
+    tokensPerDay: user?.quota?.tokensPerDay ?? role.tokensPerDay ?? null,
+  };
+}
+
+/** Today's (UTC) calls and tokens of a user: finished ones as recorded, unfinished ones as reserved. */
+export async function usedToday(tx: Prisma.TransactionClient, userId: string, now = new Date()) {
+  const day = startOfUtcDay(now);
+  // One statement, one snapshot: a call finishing meanwhile is counted once, as a record or as a reservation.
+  const [row] = await tx.$queryRaw<{ requests: bigint; tokens: bigint }[]>`
+    SELECT
+      (SELECT count(*) FROM "UsageRecord" WHERE "userId" = ${userId}::uuid AND "createdAt" >= ${day})
+      + (SELECT count(*) FROM "ChatJob" WHERE "userId" = ${userId}::uuid AND state IN ('QUEUED', 'ACTIVE')) AS requests,
+      (SELECT COALESCE(SUM("promptTokens" + "completionTokens"), 0) FROM "UsageRecord"
+        WHERE "userId" = ${userId}::uuid AND "createdAt" >= ${day})
+      + (SELECT COALESCE(SUM("reservedTokens"), 0) FROM "ChatJob"
+        WHERE "userId" = ${userId}::uuid AND state IN ('QUEUED', 'ACTIVE')) AS tokens`;
+  return { requests: Number(row?.requests ?? 0), tokens: Number(row?.tokens ?? 0) };
+}
+
+/**
+ * Refuses a user's model call once today's quota is used. Runs under the owner's advisory lock (JobsService
+ * admitIn), so concurrent calls are counted one after another; a call is let in while anything is left, so the
+ * token quota is exceeded by at most the one call that took the last of it.
+ */
+export async function checkDailyQuota(tx: Prisma.TransactionClient, config: Config, userId: string): Promise<void> {
+  const quota = await quotaOf(tx, config, userId);
+  if (quota.requestsPerDay === null && quota.tokensPerDay === null) return;
+  const used = await usedToday(tx, userId);
+  const overRequests = quota.requestsPerDay !== null && used.requests >= quota.requestsPerDay;
+  const overTokens = quota.tokensPerDay !== null && used.tokens >= quota.tokensPerDay;
+  if (!overRequests && !overTokens) return;
+  const nextDay = startOfUtcDay().getTime() + 24 * 3600 * 1000;
+  throw new AppError(
+    'RATE_LIMITED',
+    overRequests
+      ? `You have used today's ${quota.requestsPerDay} model calls. They start again at 00:00 UTC.`
+      : `You have used today's ${quota.tokensPerDay} tokens of model calls. They start again at 00:00 UTC.`,
+    { reason: 'DAILY_QUOTA', retryAfterSeconds: Math.ceil((nextDay - Date.now()) / 1000) },
+  );
+}
