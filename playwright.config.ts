@@ -44,6 +44,8 @@ export default defineConfig({
     {
       name: 'phone',
       grepInvert: /@desktop/,
+      // The research spec runs its pages at both sizes itself, and counts the study's cost from a fresh start.
+      testIgnore: /research\.spec\.ts/,
       use: {
         ...devices['Desktop Chrome'],
         viewport: { width: 390, height: 844 },
