@@ -47,11 +47,11 @@ try {
   await chat.stop();
   await assertNothingLost(pairs, 60_000);
   const warm = samples.slice(Math.floor(samples.length / 5));
-  const growth = warm.length ? Math.max(...warm) / warm[0] - 1 : 0;
+  const third = Math.max(1, Math.floor(warm.length / 3));
+  const [early, late] = [median(warm.slice(0, third)), median(warm.slice(-third))];
+  const growth = late / early - 1;
   log(`nothing lost or stored twice: ${JSON.stringify(totals(pairs))}`);
-  log(
-    `RSS after warm-up: ${Math.round(warm[0] / 1024)} MB → max ${Math.round(Math.max(...warm) / 1024)} MB (+${(growth * 100).toFixed(1)}%)`,
-  );
+  log(`RSS after warm-up, medians: ${mb(early)} MB early, ${mb(late)} MB late (${(growth * 100).toFixed(1)}%)`);
   if (growth > 0.1) {
     failed = true;
     log('FAIL: RSS grew more than 10% after warm-up');

@@ -34,8 +34,9 @@ generator(async ({ url, count, lanes, slug = 'bench' }) => {
       webSocketImpl: WebSocket,
       connectionParams: { authorization: `Bearer ${token}` },
     });
+    let timer;
     return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`job ${id} not finished in 120 s`)), 120_000);
+      timer = setTimeout(() => reject(new Error(`job ${id} not finished in 120 s`)), 120_000);
       socket.subscribe(
         { query: FOLLOW, variables: { id } },
         {
@@ -50,6 +51,7 @@ generator(async ({ url, count, lanes, slug = 'bench' }) => {
         },
       );
     }).finally(() => {
+      clearTimeout(timer);
       socket.dispose();
     });
   };
