@@ -4,6 +4,7 @@ import { AccountControls } from '../auth/AccountControls';
 import { graphql } from '../gql';
 import type { MessageFieldsFragment } from '../gql/graphql';
 import { errorMessage } from '../lib/errors';
+import { useLimits } from '../lib/useLimits';
 import { useConnection, useSession } from '../session';
 import { LiveUpdates } from './LiveUpdates';
 import { appendToConversation } from './useConversation';
@@ -32,6 +33,7 @@ function ConnectionBadge() {
 }
 
 export function ChatShell() {
+  useLimits(); // read once up front: a conversation's first page size depends on them
   const { signOut } = useSession();
   const client = useApolloClient();
   const { data, error, refetch } = useQuery(MeQuery);

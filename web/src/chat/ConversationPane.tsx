@@ -1,5 +1,6 @@
 import { useCallback, useId, useRef, useState } from 'react';
 import { errorMessage } from '../lib/errors';
+import { useLimits } from '../lib/useLimits';
 import { useConnection } from '../session';
 import { Composer } from './Composer';
 import { type Contact, presenceText } from './ContactList';
@@ -40,7 +41,15 @@ export function ConversationPane({
   const { status } = useConnection();
   const online = status === 'connected';
   const { send, pending, retry, discard } = useSendMessage(peer.id);
-  const { query, messages, items, present, jobItems, hasMore } = useConversation(meId, peer, pending, unreadAtOpen);
+  // The first page reaches back to the first unread message, within the server's largest page.
+  const maxPage = useLimits()?.maxConversationPage ?? PAGE_SIZE;
+  const { query, messages, items, present, jobItems, hasMore } = useConversation(
+    meId,
+    peer,
+    pending,
+    unreadAtOpen,
+    maxPage,
+  );
   const firstUnread = useMarkConversationRead(meId, peer.id, messages, shown);
   const typing = useIsTyping(peer.id);
   const [olderError, setOlderError] = useState<string | null>(null);

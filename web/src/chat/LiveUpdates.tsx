@@ -1,5 +1,5 @@
 import { useApolloClient, useSubscription } from '@apollo/client/react';
-import { useEffect, useMemo, useRef } from 'react';
+import { useEffect, useMemo, useRef, useState } from 'react';
 import { graphql } from '../gql';
 import { useConnection } from '../session';
 import { useContacts } from './ContactList';
@@ -9,8 +9,8 @@ import { appendToConversation } from './useConversation';
 import { useOutbox } from './useSendMessage';
 
 const MessageReceivedSubscription = graphql(`
-  subscription MessageReceived {
-    messageReceived {
+  subscription MessageReceived($after: ID) {
+    messageReceived(after: $after) {
       ...MessageFields
     }
   }
@@ -70,12 +70,20 @@ export function LiveUpdates({ meId, watchAll = false }: { meId: string; watchAll
   const { confirm } = useOutbox();
   const { generation } = useConnection();
   const lastPresenceAt = useRef(new Map<string, number>());
+  // After a reconnect the subscription starts again from the newest message this client holds: the server
+  // replays what came meanwhile (merged by id, so nothing shows twice).
+  const lastMessageId = useRef<string | null>(null);
+  const [resumeAfter, setResumeAfter] = useState<string | null>(null);
 
   useSubscription(MessageReceivedSubscription, {
+    variables: { after: resumeAfter },
     ignoreResults: true,
+    // An anchor the server no longer knows: follow from now on (the refetch below catches up).
+    onError: () => setResumeAfter(null),
     onData: ({ data }) => {
       const message = data.data?.messageReceived;
       if (!message) return;
+      lastMessageId.current = message.id;
       appendToConversation(client.cache, message, meId);
       if (message.to.id === meId && message.from.id !== meId && !message.readAt) addUnread(client.cache, message);
       // Sent by me (this tab or another): the server has it, so it leaves the outbox.
@@ -130,7 +138,10 @@ export function LiveUpdates({ meId, watchAll = false }: { meId: string; watchAll
   // Back after a disconnect: catch up with what the subscriptions missed.
   const firstGeneration = useRef(generation);
   useEffect(() => {
-    if (generation > firstGeneration.current && generation > 1) void client.refetchObservableQueries();
+    if (generation > firstGeneration.current && generation > 1) {
+      setResumeAfter(lastMessageId.current);
+      void client.refetchObservableQueries();
+    }
   }, [generation, client]);
 
   return null;

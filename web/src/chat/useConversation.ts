@@ -10,8 +10,6 @@ import type { OutboxEntry } from './outbox';
 import { readAtOf } from './unread';
 
 export const PAGE_SIZE = 30;
-/** The server's largest page (limits.maxConversationPage). */
-const MAX_PAGE = 200;
 
 export const ConversationQuery = graphql(`
   query Conversation($withUserId: ID!, $before: ID, $limit: Int) {
@@ -115,8 +113,14 @@ function toJobItems(
  * One conversation: its messages (enough to reach back to the first unread one), the outbox's messages
  * to this person, and the bot replies still being written.
  */
-export function useConversation(meId: string, peer: Contact, pending: readonly OutboxEntry[], unreadAtOpen: number) {
-  const [limit] = useState(() => Math.min(MAX_PAGE, Math.max(PAGE_SIZE, unreadAtOpen + 10)));
+export function useConversation(
+  meId: string,
+  peer: Contact,
+  pending: readonly OutboxEntry[],
+  unreadAtOpen: number,
+  maxPage: number,
+) {
+  const [limit] = useState(() => Math.min(maxPage, Math.max(PAGE_SIZE, unreadAtOpen + 10)));
   const query = useQuery(ConversationQuery, {
     variables: { withUserId: peer.id, limit },
     notifyOnNetworkStatusChange: false,
