@@ -5,18 +5,11 @@ import { gql, register } from '../test/graphql-client';
 import { botId, finished, modelEnv, waitForJob } from '../test/jobs-client';
 import { startPrivateRedis } from '../test/private-redis';
 import { startServer, testEnv, uniqueName } from '../test/server-process';
-import { pollUntil } from '../test/wait-for';
-import { assertNothingLost, type ChatPair, keepChatting, makePair, totals } from './chatters';
+import { assertNothingLost, keepChatting, makePair, progressed, totals } from './chatters';
 
 const SEND = 'mutation($to: ID!, $body: String!) { sendMessage(toUserId: $to, body: $body) { id job { id } } }';
 const HISTORY = 'query($with: ID!) { conversation(withUserId: $with) { messages { from { id } } } }';
 const SHUTDOWN_SECONDS = 10;
-
-/** Every pair has had `n` more messages acknowledged than it had at `marks`. */
-const progressed = (pairs: ChatPair[], n: number) => {
-  const marks = pairs.map((p) => p.acked.length);
-  return pollUntil(async () => (pairs.every((p, i) => p.acked.length >= (marks[i] ?? 0) + n) ? true : undefined));
-};
 
 describe('an API process lost under load (two processes on one Redis)', () => {
   let fake: FakeModelServer;

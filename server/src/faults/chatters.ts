@@ -3,6 +3,7 @@ import { type Client, createClient } from 'graphql-ws';
 import WebSocket from 'ws';
 import { codeOf, gql, register } from '../test/graphql-client';
 import { uniqueName } from '../test/server-process';
+import { pollUntil } from '../test/wait-for';
 
 const SEND =
   'mutation($to: ID!, $body: String!, $cid: String) { sendMessage(toUserId: $to, body: $body, clientId: $cid) { id } }';
@@ -191,6 +192,12 @@ export async function assertNothingLost(pairs: ChatPair[], ms = 15_000) {
       await new Promise((resolve) => setTimeout(resolve, 100));
     }
   }
+}
+
+/** Waits until every pair has had `n` more messages acknowledged than it has now. */
+export function progressed(pairs: ChatPair[], n: number) {
+  const marks = pairs.map((p) => p.acked.length);
+  return pollUntil(async () => (pairs.every((p, i) => p.acked.length >= (marks[i] ?? 0) + n) ? true : undefined));
 }
 
 export const totals = (pairs: ChatPair[]) => ({

@@ -6,7 +6,7 @@ import { describe, test } from 'node:test';
 import { type EmbeddedDatabase, startEmbeddedPostgres } from '../db/embedded';
 import { createLogger } from '../logger';
 import { codeOf, gql, register } from '../test/graphql-client';
-import { startServer, testEnv, uniqueName } from '../test/server-process';
+import { readiness, startServer, testEnv, uniqueName } from '../test/server-process';
 import { pollUntil } from '../test/wait-for';
 
 const SEND = 'mutation($to: ID!, $body: String!) { sendMessage(toUserId: $to, body: $body) { id } }';
@@ -32,8 +32,6 @@ async function privatePostgres() {
     },
   };
 }
-
-const readiness = async (url: string) => (await fetch(`${url}/readyz`)).json() as Promise<{ postgres: boolean }>;
 
 describe('PostgreSQL restarted under a running API', () => {
   for (const mode of ['redis', 'single-node'] as const) {

@@ -2,19 +2,14 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { gql } from '../test/graphql-client';
 import { startPrivateRedis } from '../test/private-redis';
-import { type ServerProcess, startServer, testEnv } from '../test/server-process';
+import { readiness, type ServerProcess, startServer, testEnv } from '../test/server-process';
 import { pollUntil } from '../test/wait-for';
-import { assertNothingLost, keepChatting, makePair, totals } from './chatters';
+import { assertNothingLost, keepChatting, makePair, progressed, totals } from './chatters';
 
 const OUTAGE_MS = 10_000;
 
-async function readiness(server: ServerProcess) {
-  const res = await fetch(`${server.url}/readyz`);
-  return { status: res.status, ...((await res.json()) as { ready: boolean; redis: boolean | null }) };
-}
-
 const whenReady = (server: ServerProcess) =>
-  pollUntil(async () => ((await readiness(server)).ready ? true : undefined), 30_000);
+  pollUntil(async () => ((await readiness(server.url)).ready ? true : undefined), 30_000);
 
 describe('Redis stopped for 10 s while people chat (two API processes, Redis without persistence)', () => {
   let redis: Awaited<ReturnType<typeof startPrivateRedis>>;
@@ -39,7 +34,7 @@ describe('Redis stopped for 10 s while people chat (two API processes, Redis wit
       await pollUntil(async () => (pairs.every((p) => p.live.length >= 2) ? true : undefined), 20_000);
       await redis.stop();
       const down = await pollUntil(async () => {
-        const state = await readiness(b);
+        const state = await readiness(b.url);
         return state.redis === false ? state : undefined;
       }, 10_000);
       assert.deepEqual([down.status, down.ready], [503, false]);
@@ -47,8 +42,7 @@ describe('Redis stopped for 10 s while people chat (two API processes, Redis wit
       await new Promise((resolve) => setTimeout(resolve, OUTAGE_MS));
       await redis.start();
       await Promise.all([whenReady(a), whenReady(b)]);
-      const marks = pairs.map((p) => p.acked.length);
-      await pollUntil(async () => (pairs.every((p, i) => p.acked.length >= (marks[i] ?? 0) + 3) ? true : undefined));
+      await progressed(pairs, 3);
     } finally {
       await chat.stop();
     }

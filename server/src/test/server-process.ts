@@ -113,3 +113,12 @@ async function startProcess(
 
 /** A username unique to this run, so tests sharing the database never collide. */
 export const uniqueName = (base: string) => `${base}_${randomBytes(4).toString('hex')}`;
+
+/** What the process's `/readyz` answers: its HTTP status and which dependencies respond. */
+export async function readiness(url: string) {
+  const res = await fetch(`${url}/readyz`);
+  return {
+    status: res.status,
+    ...((await res.json()) as { ready: boolean; postgres: boolean; redis: boolean | null }),
+  };
+}
