@@ -10,8 +10,8 @@ export const benchDir = fileURLToPath(new URL('..', import.meta.url));
 export const repoRoot = path.resolve(benchDir, '..');
 
 /** Starts `node <script>` and resolves once its output matches `ready` (the first group is returned). */
-export async function startNode(script, { args = [], env = {}, ready, timeoutMs = 30_000 }) {
-  const child = spawn(process.execPath, [script, ...args], {
+export async function startNode(script, { args = [], env = {}, ready, timeoutMs = 30_000, nodeArgs = [] }) {
+  const child = spawn(process.execPath, [...nodeArgs, script, ...args], {
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

@@ -42,6 +42,8 @@ export function parleyEnv(testEnv, modelBaseUrl) {
 export async function startParley(env, port) {
   const server = await startNode(path.join(repoRoot, 'server/dist/main.js'), {
     env: { ...env, PORT: String(port) },
+    // BENCH_CPU_PROF=<dir>: each Parley process writes a .cpuprofile there when it exits (see README).
+    nodeArgs: process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : [],
     ready: /"url":"(http:\/\/[^"]+)"/,
   });
   return { ...server, url: server.found, wsUrl: `${server.found.replace(/^http/, 'ws')}/graphql` };
