@@ -12,6 +12,8 @@ export interface Viewer {
   username: string;
   role: Role;
   jti: string;
+  /** Read with the session check, so `me` needs no statement of its own. */
+  lastSeenAt: Date | null;
 }
 
 export interface Context {

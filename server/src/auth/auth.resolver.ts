@@ -1,17 +1,15 @@
 import { Arg, Ctx, Mutation, Query, Resolver } from 'type-graphql';
 import { type Context, requireViewer } from '../context';
-import { notFound } from '../errors';
 import { AuthPayload } from './auth-payload.type';
 import { UserType } from './user.type';
 
 @Resolver()
 export class AuthResolver {
   @Query(() => UserType, { description: 'The logged-in user.' })
-  async me(@Ctx() ctx: Context) {
-    const viewer = requireViewer(ctx);
-    const user = await ctx.services.db.user.findUnique({ where: { id: viewer.id } });
-    if (!user) throw notFound('Your account no longer exists.');
-    return user;
+  me(@Ctx() ctx: Context): UserType {
+    // The session check of this operation read the account as it is now (bots hold no sessions).
+    const { id, username, role, lastSeenAt } = requireViewer(ctx);
+    return { id, username, role, lastSeenAt, isBot: false };
   }
 
   @Mutation(() => AuthPayload)

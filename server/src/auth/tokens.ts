@@ -62,7 +62,7 @@ export class Tokens {
     if (!claims) return null;
     const user = (await this.store.holders([claims.jti])).get(claims.jti);
     if (!user || user.id !== claims.sub) return null;
-    return { id: user.id, username: user.username, role: user.role, jti: claims.jti };
+    return { ...user, jti: claims.jti };
   }
 
   /** When a token stops working (its `exp`, in ms), or null when it is not a valid token. */

@@ -1,13 +1,31 @@
 import { PrismaPg } from '@prisma/adapter-pg';
+import pg from 'pg';
 import { PrismaClient } from '../generated/prisma/client';
 
 export type Db = PrismaClient;
 
+const pools = new WeakMap<Db, pg.Pool>();
+
 export function createDb(databaseUrl: string): Db {
-  return new PrismaClient({ adapter: new PrismaPg({ connectionString: databaseUrl, max: 20 }) });
+  const pool = new pg.Pool({ connectionString: databaseUrl, max: 20 });
+  // Prisma ends the pool on $disconnect, as it would its own.
+  const db = new PrismaClient({ adapter: new PrismaPg(pool, { disposeExternalPool: true }) });
+  pools.set(db, pool);
+  return db;
 }
 
-/** Prisma's code for a unique constraint violation. */
+/**
+ * The pg pool under Prisma, for the one statement every request runs (the session check): Prisma spends
+ * about 0.1 ms of CPU per statement on top of pg's 0.04 ms, more than the rest of a small request.
+ */
+export function poolOf(db: Db): pg.Pool {
+  const pool = pools.get(db);
+  if (!pool) throw new Error('This Prisma client was not made by createDb.');
+  return pool;
+}
+
+/** A unique constraint violation: Prisma's code, or Postgres' own from a statement on the pool. */
 export function isUniqueViolation(error: unknown): boolean {
-  return typeof error === 'object' && error !== null && (error as { code?: unknown }).code === 'P2002';
+  const code = typeof error === 'object' && error !== null ? (error as { code?: unknown }).code : undefined;
+  return code === 'P2002' || code === '23505';
 }

@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import path from 'node:path';
 import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
@@ -20,8 +20,9 @@ import { authenticate, createContext } from './context-factory';
 import { edgeChecksPlugin } from './edge-plugin';
 import { finalErrorHandler, notFoundJson } from './error-handler';
 import { createFormatError } from './format-error';
+import { graphqlRoute } from './graphql-route';
 import { readiness } from './readiness';
-import { securityHeaders } from './security-headers';
+import { apiSecurityHeaders, securityHeaders } from './security-headers';
 import { validationRules } from './validation-rules';
 import { attachWebSocket } from './websocket';
 
@@ -54,9 +55,13 @@ export async function startHttpServer(services: Services, schema: GraphQLSchema)
   app.set('trust proxy', config.TRUST_PROXY);
   app.use(assignRequestId);
   app.use(securityHeaders(config.STUDY_FRAME_ANCESTORS));
-  const server = createServer(app);
+  let fastRoute: ((req: IncomingMessage, res: ServerResponse) => boolean) | undefined;
+  const server = createServer((req, res) => {
+    if (!fastRoute?.(req, res)) app(req, res);
+  });
+  const ipOf = clientIpOf(app);
   const rules = validationRules(config, resolverFields());
-  const ws = await attachWebSocket(server, schema, services, rules, clientIpOf(app));
+  const ws = await attachWebSocket(server, schema, services, rules, ipOf);
 
   const apollo = new ApolloServer<Context>({
     schema,
@@ -98,18 +103,26 @@ export async function startHttpServer(services: Services, schema: GraphQLSchema)
     if (existsSync(ide)) return res.sendFile(ide);
     res.status(503).type('text').send('The GraphQL IDE is not built: run `npm run build`.');
   });
+  const corsPolicy = cors(config.FRONTEND_URL ? { origin: config.FRONTEND_URL, credentials: true } : { origin: false });
+  const contextOf = async (req: IncomingMessage) => {
+    const { viewer, participant } = await authenticate(services, req.headers.authorization);
+    return createContext(services, viewer, ipOf(req), participant);
+  };
+  fastRoute = graphqlRoute({
+    apollo,
+    before: [apiSecurityHeaders(), corsPolicy],
+    maxBytes: config.MAX_REQUEST_BYTES,
+    context: contextOf,
+    log,
+  });
+  // What the fast route leaves (GET, preflights, other content types and encodings) takes express's way.
   app.use(
     '/graphql',
-    cors(config.FRONTEND_URL ? { origin: config.FRONTEND_URL, credentials: true } : { origin: false }),
+    corsPolicy,
     express.json({ limit: config.MAX_REQUEST_BYTES }),
     bodyErrors,
     requestIdScope,
-    expressMiddleware(apollo, {
-      context: async ({ req }) => {
-        const { viewer, participant } = await authenticate(services, req.headers.authorization);
-        return createContext(services, viewer, req.ip ?? '', participant);
-      },
-    }),
+    expressMiddleware(apollo, { context: ({ req }) => contextOf(req) }),
   );
   // No source maps in production, whatever the build left in web/dist.
   if (config.NODE_ENV === 'production')

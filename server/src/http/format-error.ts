@@ -15,7 +15,7 @@ const clientCodes = new Set([
 ]);
 
 const unavailable =
-  /Can't reach database|ECONNREFUSED|Connection terminated|connect ETIMEDOUT|Connection is closed|MaxRetriesPerRequest/i;
+  /Can't reach database|ECONNREFUSED|Connection terminated|connect ETIMEDOUT|Connection is closed|MaxRetriesPerRequest|terminating connection due to administrator command|the database system is (starting up|shutting down)/i;
 
 /** The one place that decides what a client sees of an error: known errors as they are, the rest masked and logged. */
 export function createFormatError(log: Logger) {

@@ -34,7 +34,10 @@ const headers = (frameAncestors: string[]) =>
  * (/study/...) may be framed by the hosts in STUDY_FRAME_ANCESTORS, and only by them.
  */
 export function securityHeaders(studyFrameAncestors: string[]): RequestHandler {
-  const everywhere = headers([]);
+  const everywhere = apiSecurityHeaders();
   const study = headers(studyFrameAncestors);
   return (req, res, next) => (/^\/study(\/|$)/.test(req.path) ? study : everywhere)(req, res, next);
 }
+
+/** The headers of every path outside /study (the API's own), for a route served without express. */
+export const apiSecurityHeaders = () => headers([]);

@@ -28,8 +28,21 @@ export function findBadText(root: unknown, rootPath: string): string | null {
   return null;
 }
 
-/** Whether any string literal in the document (arguments, input objects, lists, JSON) holds unclean text. */
+const checkedDocuments = new WeakMap<DocumentNode, boolean>();
+
+/**
+ * Whether any string literal in the document (arguments, input objects, lists, JSON) holds unclean text;
+ * remembered per document, since Apollo and the socket path reuse parsed documents.
+ */
 export function documentHasBadText(document: DocumentNode): boolean {
+  const known = checkedDocuments.get(document);
+  if (known !== undefined) return known;
+  const bad = visitForBadText(document);
+  checkedDocuments.set(document, bad);
+  return bad;
+}
+
+function visitForBadText(document: DocumentNode): boolean {
   let bad = false;
   visit(document, {
     StringValue(node) {

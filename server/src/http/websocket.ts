@@ -100,6 +100,7 @@ export async function attachWebSocket(
             ctx.extra.socket.close(CLOSE_SESSION_ENDED, 'Session ended');
             return [unauthenticated('Your session has ended.')];
           }
+          ctx.extra.viewer = viewer; // the account as it is now, for this operation's context
         }
         const prepared = prepareWsOperation(schema, payload, {
           maxTokens: config.GRAPHQL_MAX_TOKENS,
