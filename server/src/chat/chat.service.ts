@@ -1,14 +1,15 @@
+import type { Pool } from 'pg';
 import type { RateLimit } from '../auth/rate-limiter';
 import type { Viewer } from '../context';
-import { type Db, isUniqueViolation } from '../db/client';
+import { type Db, isUniqueViolation, poolOf } from '../db/client';
 import { badInput, notFound } from '../errors';
-import type { Message } from '../generated/prisma/client';
 import { parseId } from '../ids';
 import type { JobsService } from '../jobs/jobs.service';
 import { metrics } from '../metrics/registry';
 import type { PubSub } from '../pubsub';
 import { userMessagesTopic } from './chat.topics';
 import { type MessageDto, toMessageDto, withUsers } from './message.dto';
+import { insertMessage, lookUpSend } from './message-sql';
 
 export interface SendInput {
   toUserId: string;
@@ -20,6 +21,8 @@ const MAX_CLIENT_ID = 64;
 export const MAX_PAGE = 200;
 
 export class ChatService {
+  private readonly pool: Pool;
+
   constructor(
     private readonly db: Db,
     private readonly pubsub: PubSub,
@@ -27,7 +30,9 @@ export class ChatService {
     private readonly jobs: JobsService,
     /** MESSAGES_PER_MINUTE, per sender. */
     private readonly messageRate: RateLimit,
-  ) {}
+  ) {
+    this.pool = poolOf(db);
+  }
 
   /**
    * Stores the message, then publishes it to both sides. A retry with the same clientId returns the
@@ -43,19 +48,11 @@ export class ChatService {
     if (clientId !== null && (clientId.length === 0 || clientId.length > MAX_CLIENT_ID)) {
       throw badInput(`clientId must be 1 to ${MAX_CLIENT_ID} characters.`, 'clientId');
     }
-    // One round trip for both look-ups: an earlier send with this clientId, and the two users of the message
-    // (their rows make the DTO, so the insert needs no joins after it).
-    const [earlier, users] = await Promise.all([
-      clientId
-        ? this.db.message.findUnique({ where: { fromId_clientId: { fromId: viewer.id, clientId } } })
-        : Promise.resolve(null),
-      this.db.user.findMany({ where: { id: { in: [viewer.id, toId] } } }),
-    ]);
-    const byId = new Map(users.map((user) => [user.id, user]));
-    if (earlier) {
-      const from = byId.get(earlier.fromId);
-      const to = byId.get(earlier.toId);
-      const message = from && to ? toMessageDto({ ...earlier, from, to }) : await this.byId(earlier.id);
+    // One statement for both look-ups: the two users of the message (their rows make the DTO, so the insert
+    // needs no joins after it), and an earlier send with this clientId.
+    const { users: byId, earlierId } = await lookUpSend(this.pool, toId, viewer.id, clientId);
+    if (earlierId) {
+      const message = await this.byId(earlierId);
       // A retry may follow a send that was stored but not published (Redis failed in between): publish again;
       // receivers merge by id.
       await this.publish(message);
@@ -69,17 +66,26 @@ export class ChatService {
     if (!sender) throw notFound('Your account is gone.');
 
     const data = { fromId: viewer.id, toId, body: input.body, clientId };
-    const dto = (row: Message) => toMessageDto({ ...row, from: sender, to: recipient });
+    const dto = (row: { id: string; createdAt: Date }): MessageDto => ({
+      id: row.id,
+      clientId,
+      body: input.body,
+      createdAt: row.createdAt,
+      readAt: null,
+      stopped: false,
+      from: sender,
+      to: recipient,
+    });
     let message: MessageDto;
     try {
       if (recipient.isBot) {
         // A message to a bot costs a model call: it is stored only within the limits, with its reply job.
         ({ message } = await this.jobs.storeMessageForBot(viewer.id, toId, async (tx) =>
-          dto(await tx.message.create({ data })),
+          dto(await tx.message.create({ data, select: { id: true, createdAt: true } })),
         ));
       } else {
         // A single INSERT ... RETURNING: no transaction and no reads after it.
-        message = dto(await this.db.message.create({ data }));
+        message = dto(await insertMessage(this.pool, data));
       }
     } catch (error) {
       const existing = clientId && isUniqueViolation(error) ? await this.findByClientId(viewer.id, clientId) : null;

@@ -145,8 +145,37 @@ describe('HTTP hygiene in development mode, with study framing allowed for one h
         NODE_ENV: 'development',
         MAX_REQUEST_BYTES: '4096',
         STUDY_FRAME_ANCESTORS: 'https://lab.example.org',
+        FRONTEND_URL: 'https://app.example.org',
       }),
     );
+  });
+
+  test('CORS allows FRONTEND_URL only, on the preflight and on the POST itself', async () => {
+    const post = (origin: string) =>
+      fetch(`${server.url}/graphql`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', origin },
+        body: '{"query":"{ __typename }"}',
+      });
+    const allowed = await post('https://app.example.org');
+    assert.equal(allowed.status, 200);
+    assert.equal(allowed.headers.get('access-control-allow-origin'), 'https://app.example.org');
+    assert.equal(allowed.headers.get('access-control-allow-credentials'), 'true');
+    assert.equal(
+      (await post('https://evil.example.com')).headers.get('access-control-allow-origin'),
+      'https://app.example.org',
+      "never the caller's own origin",
+    );
+    const preflight = await fetch(`${server.url}/graphql`, {
+      method: 'OPTIONS',
+      headers: {
+        origin: 'https://app.example.org',
+        'access-control-request-method': 'POST',
+        'access-control-request-headers': 'content-type,authorization',
+      },
+    });
+    assert.equal(preflight.status, 204);
+    assert.equal(preflight.headers.get('access-control-allow-origin'), 'https://app.example.org');
   });
   after(() => server.stop());
 
