@@ -69,7 +69,7 @@ try {
   );
   await parley.stop();
   await row('memory', `row 4: idle sockets ${sizes.join(', ')}`, () =>
-    memoryRow({ env, users, sizes, port: port + 25 }),
+    memoryRow({ env, users, sizes, port: port + 25, log }),
   );
 } finally {
   for (const stop of stops.reverse()) await stop().catch(() => {});

@@ -60,12 +60,13 @@ export async function startNode(script, { args = [], env = {}, ready, timeoutMs 
  * With `pid`, the result gets `serverCpuMs`: that process's CPU between the generator's marks (after
  * its warm-up, until its last operation).
  */
-export function runLoad(name, job, { timeoutMs = 180_000, onMessage, pid } = {}) {
+export function runLoad(name, job, { timeoutMs = 180_000, onMessage, pid, onSpawn } = {}) {
   let cpuAtStart;
   let serverCpuMs;
   const child = fork(path.join(benchDir, 'load', `${name}.mjs`), [], {
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
+  onSpawn?.(child);
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => {
       child.kill('SIGKILL');

@@ -1,4 +1,5 @@
 // What a process costs, read from /proc (no hook in the server): CPU time and resident memory.
+import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 
 // Linux reports utime/stime in clock ticks; USER_HZ is 100 on every mainstream kernel.
@@ -29,4 +30,13 @@ export async function settle(pid, { busyMs = 10, timeoutMs = 15_000 } = {}) {
     last = now;
   }
   return false;
+}
+
+/**
+ * Raises a process's open-file limit (the 10k and 20k rungs need more than the usual 20,000 for sockets,
+ * pools and files); needs root or CAP_SYS_RESOURCE. Returns whether it worked.
+ */
+export function raiseFdLimit(pid, limit) {
+  const result = spawnSync('prlimit', ['--pid', String(pid), `--nofile=${limit}:${limit}`], { encoding: 'utf8' });
+  return result.status === 0;
 }

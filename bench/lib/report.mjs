@@ -14,6 +14,15 @@ export function summarize(results) {
       baseline: `bare node:http JSON route: ${fmt(b)} req/s, ${fmt(med(http.baseline, 'cpuMsPerOp'))} ms CPU/req`,
       ratio: fmt(ratio(p, b), 2),
     });
+    if (http.apollo?.length) {
+      const a = med(http.apollo, 'perSecond');
+      rows.push({
+        what: 'the stack alone: Apollo Server 5 on node:http answering the same query from a constant',
+        parley: `${fmt(a)} req/s, ${fmt(med(http.apollo, 'cpuMsPerOp'))} ms CPU/req`,
+        baseline: `bare node:http JSON route (above): ${fmt(b)} req/s`,
+        ratio: fmt(ratio(a, b), 2),
+      });
+    }
   }
   if (messages) {
     const { saturation: s, halfRate: h } = messages;
@@ -69,9 +78,18 @@ export function summarize(results) {
     });
   }
   for (const size of memory ?? []) {
+    if (size.error) {
+      rows.push({
+        what: `memory per idle subscribed WebSocket, ${fmt(size.count)} sockets`,
+        parley: `failed: ${size.error.slice(0, 120)}`,
+        baseline: '',
+        ratio: '',
+      });
+      continue;
+    }
     rows.push({
       what: `memory per idle subscribed WebSocket, ${fmt(size.count)} sockets`,
-      parley: `${fmt(size.parley.kbPerSocket)} KB by RSS (${size.parley.opened} open, ${size.parley.failed} refused)`,
+      parley: `${fmt(size.parley.kbPerSocket)} KB by RSS (${size.parley.opened} open, ${size.parley.failed} refused); ${fmt(size.parley.cpuMsPerConnect, 2)} ms CPU per connection; one arrival seen by ${size.parley.arrived?.delivered ?? 0}/${size.parley.arrived?.expected ?? 0} watchers in ${fmt(size.parley.arrived?.ms)} ms, ${fmt(size.parley.arrivalCpuMs)} ms CPU`,
       baseline: `bare \`ws\`: ${fmt(size.baseline.kbPerSocket)} KB`,
       ratio: `${fmt(ratio(size.parley.kbPerSocket, size.baseline.kbPerSocket), 2)}×`,
     });

@@ -5,7 +5,10 @@ import { createClient } from 'graphql-ws';
 import WebSocket from 'ws';
 import { generator, inLanes, nextMessage } from '../lib/generator.mjs';
 
-function parleySocket(wsUrl, token) {
+let presenceEvents = 0;
+
+/** Each Parley socket follows messages, and the presence of the one user who arrives last (as a contact list would). */
+function parleySocket(wsUrl, token, watchedId) {
   return new Promise((resolve, reject) => {
     const client = createClient({
       url: wsUrl,
@@ -21,6 +24,18 @@ function parleySocket(wsUrl, token) {
             { query: 'subscription { messageReceived { id } }' },
             { next: () => {}, error: () => {}, complete: () => {} },
           );
+          if (watchedId)
+            client.subscribe(
+              {
+                query: 'subscription($ids: [ID!]) { presenceChanged(userIds: $ids) { online user { id } } }',
+                variables: { ids: [watchedId] },
+              },
+              {
+                next: ({ data }) => data?.presenceChanged?.online && presenceEvents++,
+                error: () => {},
+                complete: () => {},
+              },
+            );
           resolve({ close: () => client.dispose() });
         },
         closed: (event) => reject(new Error(`closed ${event?.code}`)),
@@ -38,7 +53,23 @@ function bareSocket(relayUrl, index) {
   });
 }
 
-generator(async ({ target, wsUrl, relayUrl, tokens, steps }, send) => {
+/**
+ * One user arrives while every socket follows their presence: resolves when all have seen it (bounded),
+ * with how many did and how long it took.
+ */
+async function arrive(wsUrl, arrival, expected) {
+  presenceEvents = 0;
+  const started = performance.now();
+  const socket = await parleySocket(wsUrl, arrival.token).catch((error) => ({ error }));
+  if (socket.error) return { delivered: 0, expected, ms: null, error: String(socket.error?.message ?? socket.error) };
+  const deadline = Date.now() + 60_000;
+  while (presenceEvents < expected && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20));
+  const ms = performance.now() - started;
+  await socket.close();
+  return { delivered: presenceEvents, expected, ms };
+}
+
+generator(async ({ target, wsUrl, relayUrl, tokens, arrival, steps }, send) => {
   const sockets = [];
   let failed = 0;
   let firstError;
@@ -49,7 +80,7 @@ generator(async ({ target, wsUrl, relayUrl, tokens, steps }, send) => {
       try {
         sockets.push(
           await (target === 'parley'
-            ? parleySocket(wsUrl, tokens[index % tokens.length])
+            ? parleySocket(wsUrl, tokens[index % tokens.length], arrival?.id)
             : bareSocket(relayUrl, index)),
         );
       } catch (error) {
@@ -61,6 +92,12 @@ generator(async ({ target, wsUrl, relayUrl, tokens, steps }, send) => {
     send({ type: 'ready', opened: sockets.length, failed });
     await nextMessage('go-on');
   }
+  let arrived;
+  if (target === 'parley' && arrival) {
+    arrived = await arrive(wsUrl, arrival, sockets.length);
+    send({ type: 'arrived', ...arrived });
+    await nextMessage('go-on');
+  }
   await Promise.all(sockets.map((socket) => socket.close()));
-  return { opened: sockets.length, failed, firstError };
+  return { opened: sockets.length, failed, firstError, arrived };
 });

@@ -2,8 +2,8 @@
 // bare `ws` server holding the same sockets. Each size gets fresh server processes.
 import path from 'node:path';
 import { benchDir, runLoad, startNode } from '../lib/children.mjs';
-import { startParley } from '../lib/parley.mjs';
-import { rssKb, settle } from '../lib/proc.mjs';
+import { registerUsers, startParley } from '../lib/parley.mjs';
+import { cpuMs, raiseFdLimit, rssKb, settle } from '../lib/proc.mjs';
 
 /**
  * RSS per socket as the slope between two steps (a fifth of the sockets open, then all): what the
@@ -11,39 +11,73 @@ import { rssKb, settle } from '../lib/proc.mjs';
  */
 async function measure(server, job) {
   const points = [];
+  let arrivalCpuMs;
   const result = await runLoad('idle-sockets', job, {
     timeoutMs: 600_000,
+    onSpawn: (child) => raiseFdLimit(child.pid, FD_LIMIT),
     onMessage: async (message, child) => {
-      if (message.type !== 'ready') return;
-      await settle(server.pid);
-      points.push({ opened: message.opened, rssKb: rssKb(server.pid) });
+      if (message.type === 'ready') {
+        await settle(server.pid);
+        points.push({ opened: message.opened, rssKb: rssKb(server.pid), cpuMs: cpuMs(server.pid) });
+      } else if (message.type === 'arrived') {
+        // The arrival's whole cost: its connection and the fan-out of its presence, until the process is idle.
+        await settle(server.pid);
+        arrivalCpuMs = cpuMs(server.pid) - points[points.length - 1].cpuMs;
+      } else return;
       child.send({ type: 'go-on' });
     },
   });
   const [first, last] = [points[0], points[points.length - 1]];
-  return { ...result, points, kbPerSocket: (last.rssKb - first.rssKb) / Math.max(1, last.opened - first.opened) };
+  const opened = Math.max(1, last.opened - first.opened);
+  return {
+    ...result,
+    points,
+    kbPerSocket: (last.rssKb - first.rssKb) / opened,
+    cpuMsPerConnect: (last.cpuMs - first.cpuMs) / opened,
+    arrivalCpuMs,
+  };
 }
 
-export async function memoryRow({ env, users, sizes, port }) {
+const FD_LIMIT = 65_536;
+
+export async function memoryRow({ env, users, sizes, port, log }) {
   const rows = [];
   for (const count of sizes) {
-    const relay = await startNode(path.join(benchDir, 'baselines/bare-ws-relay.mjs'), {
-      args: [String(port)],
-      ready: /listening on (\d+)/,
-    });
-    const baseline = await measure(relay, {
-      target: 'bare',
-      relayUrl: `ws://127.0.0.1:${relay.found}/`,
-      steps: [count / 5, count],
-    }).finally(() => relay.stop());
-    const parley = await startParley(env, port + 1);
-    const measured = await measure(parley, {
-      target: 'parley',
-      wsUrl: parley.wsUrl,
-      tokens: users.map((u) => u.token),
-      steps: [count / 5, count],
-    }).finally(() => parley.stop());
-    rows.push({ count, parley: measured, baseline });
+    // A rung that fails (say, past the open-file limit) is reported without losing the others.
+    try {
+      rows.push(await rung({ env, users, count, port, log }));
+    } catch (error) {
+      log(`${count} sockets failed: ${error?.message ?? error}`);
+      rows.push({ count, error: String(error?.message ?? error) });
+    }
   }
   return rows;
+}
+
+async function rung({ env, users, count, port, log }) {
+  const relay = await startNode(path.join(benchDir, 'baselines/bare-ws-relay.mjs'), {
+    args: [String(port)],
+    ready: /listening on (\d+)/,
+  });
+  if (!raiseFdLimit(relay.pid, FD_LIMIT) && count > 19_000)
+    log(`prlimit could not raise the open-file limit past its hard limit: ${count} sockets may not all open`);
+  const baseline = await measure(relay, {
+    target: 'bare',
+    relayUrl: `ws://127.0.0.1:${relay.found}/`,
+    steps: [count / 5, count],
+  }).finally(() => relay.stop());
+  const parley = await startParley(env, port + 1);
+  raiseFdLimit(parley.pid, FD_LIMIT);
+  const measured = await registerUsers(parley.url, 1, 'arrival')
+    .then(([arrival]) =>
+      measure(parley, {
+        target: 'parley',
+        wsUrl: parley.wsUrl,
+        tokens: users.map((u) => u.token),
+        arrival,
+        steps: [count / 5, count],
+      }),
+    )
+    .finally(() => parley.stop());
+  return { count, parley: measured, baseline };
 }

@@ -74,7 +74,8 @@ class EnginePubSub implements PubSub {
 
 export function createPubSub(redisUrl: string | undefined, prefix: string, log: Logger): PubSub {
   if (!redisUrl) return new EnginePubSub(new MemoryPubSub(), '', async () => {});
-  const publisher = createRedis(redisUrl, log, 'pubsub-pub');
+  // Publishes made in the same tick (a message to both sides, a burst of chunks) leave in one write.
+  const publisher = createRedis(redisUrl, log, 'pubsub-pub', { enableAutoPipelining: true });
   // No ready check: it sends INFO, which a connection that already subscribed may not send.
   const subscriber = createRedis(redisUrl, log, 'pubsub-sub', { enableReadyCheck: false });
   const engine = new RedisPubSub({ publisher, subscriber });

@@ -81,7 +81,9 @@ export async function createServices(config: Config, log: Logger, roles: Roles):
   const db = createDb(url);
   if (config.SEED_DEMO_USERS ?? embedded !== null) await seedUsers(db, config.SEED_USERS_FILE, log);
 
-  const redis = config.REDIS_URL ? createRedis(config.REDIS_URL, log, 'commands') : null;
+  const redis = config.REDIS_URL
+    ? createRedis(config.REDIS_URL, log, 'commands', { enableAutoPipelining: true })
+    : null;
   if (!redis)
     log.info(
       'No REDIS_URL: pub/sub and presence are in-process (single-node mode). Set REDIS_URL to run several processes.',
