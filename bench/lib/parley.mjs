@@ -39,11 +39,14 @@ export function parleyEnv(testEnv, modelBaseUrl) {
 }
 
 /** Starts one Parley process (API and worker, ROLE=all) on `port`. */
-export async function startParley(env, port) {
+export async function startParley(env, port, { nodeArgs = [] } = {}) {
   const server = await startNode(path.join(repoRoot, 'server/dist/main.js'), {
     env: { ...env, PORT: String(port) },
     // BENCH_CPU_PROF=<dir>: each Parley process writes a .cpuprofile there when it exits (see README).
-    nodeArgs: process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : [],
+    nodeArgs: [
+      ...nodeArgs,
+      ...(process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : []),
+    ],
     ready: /"url":"(http:\/\/[^"]+)"/,
   });
   return { ...server, url: server.found, wsUrl: `${server.found.replace(/^http/, 'ws')}/graphql` };

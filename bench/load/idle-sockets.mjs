@@ -54,8 +54,8 @@ function bareSocket(relayUrl, index) {
 }
 
 /**
- * One user arrives while every socket follows their presence: resolves when all have seen it (bounded),
- * with how many did and how long it took.
+ * One user arrives while every socket follows their presence: resolves once all have seen it (bounded),
+ * with how many did and how long it took, and the arriving socket still open (its leaving is not measured).
  */
 async function arrive(wsUrl, arrival, expected) {
   presenceEvents = 0;
@@ -63,10 +63,8 @@ async function arrive(wsUrl, arrival, expected) {
   const socket = await parleySocket(wsUrl, arrival.token).catch((error) => ({ error }));
   if (socket.error) return { delivered: 0, expected, ms: null, error: String(socket.error?.message ?? socket.error) };
   const deadline = Date.now() + 60_000;
-  while (presenceEvents < expected && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20));
-  const ms = performance.now() - started;
-  await socket.close();
-  return { delivered: presenceEvents, expected, ms };
+  while (presenceEvents < expected && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 5));
+  return { delivered: presenceEvents, expected, ms: performance.now() - started, socket };
 }
 
 generator(async ({ target, wsUrl, relayUrl, tokens, arrival, steps }, send) => {
@@ -94,9 +92,11 @@ generator(async ({ target, wsUrl, relayUrl, tokens, arrival, steps }, send) => {
   }
   let arrived;
   if (target === 'parley' && arrival) {
-    arrived = await arrive(wsUrl, arrival, sockets.length);
+    const { socket, ...figures } = await arrive(wsUrl, arrival, sockets.length);
+    arrived = figures;
     send({ type: 'arrived', ...arrived });
     await nextMessage('go-on');
+    await socket?.close();
   }
   await Promise.all(sockets.map((socket) => socket.close()));
   return { opened: sockets.length, failed, firstError, arrived };

@@ -2,6 +2,7 @@
 // bare `ws` server holding the same sockets. Each size gets fresh server processes.
 import path from 'node:path';
 import { benchDir, runLoad, startNode } from '../lib/children.mjs';
+import { heapAfterGcKb, inspectorUrl } from '../lib/inspector.mjs';
 import { registerUsers, startParley } from '../lib/parley.mjs';
 import { cpuMs, raiseFdLimit, rssKb, settle } from '../lib/proc.mjs';
 
@@ -18,11 +19,21 @@ async function measure(server, job) {
     onMessage: async (message, child) => {
       if (message.type === 'ready') {
         await settle(server.pid);
-        points.push({ opened: message.opened, rssKb: rssKb(server.pid), cpuMs: cpuMs(server.pid) });
-      } else if (message.type === 'arrived') {
-        // The arrival's whole cost: its connection and the fan-out of its presence, until the process is idle.
+        const cpuBeforeGc = cpuMs(server.pid);
+        // Memory is read after a full GC (through the inspector), so garbage not yet collected does not count.
+        const inspector = inspectorUrl(server.output());
+        const heapKb = inspector ? await heapAfterGcKb(inspector) : undefined;
         await settle(server.pid);
-        arrivalCpuMs = cpuMs(server.pid) - points[points.length - 1].cpuMs;
+        points.push({
+          opened: message.opened,
+          rssKb: rssKb(server.pid),
+          heapKb,
+          cpuMs: cpuBeforeGc,
+          idleCpuMs: cpuMs(server.pid),
+        });
+      } else if (message.type === 'arrived') {
+        // The arrival's cost: its connection and its presence delivered to every watcher (all have it now).
+        arrivalCpuMs = cpuMs(server.pid) - points[points.length - 1].idleCpuMs;
       } else return;
       child.send({ type: 'go-on' });
     },
@@ -33,12 +44,15 @@ async function measure(server, job) {
     ...result,
     points,
     kbPerSocket: (last.rssKb - first.rssKb) / opened,
+    heapKbPerSocket: last.heapKb === undefined ? undefined : (last.heapKb - first.heapKb) / opened,
     cpuMsPerConnect: (last.cpuMs - first.cpuMs) / opened,
     arrivalCpuMs,
   };
 }
 
 const FD_LIMIT = 65_536;
+/** The inspector on a free loopback port, for the heap after a full GC (lib/inspector.mjs). */
+const INSPECT = ['--inspect=127.0.0.1:0'];
 
 export async function memoryRow({ env, users, sizes, port, log }) {
   const rows = [];
@@ -57,6 +71,7 @@ export async function memoryRow({ env, users, sizes, port, log }) {
 async function rung({ env, users, count, port, log }) {
   const relay = await startNode(path.join(benchDir, 'baselines/bare-ws-relay.mjs'), {
     args: [String(port)],
+    nodeArgs: INSPECT,
     ready: /listening on (\d+)/,
   });
   if (!raiseFdLimit(relay.pid, FD_LIMIT) && count > 19_000)
@@ -66,7 +81,7 @@ async function rung({ env, users, count, port, log }) {
     relayUrl: `ws://127.0.0.1:${relay.found}/`,
     steps: [count / 5, count],
   }).finally(() => relay.stop());
-  const parley = await startParley(env, port + 1);
+  const parley = await startParley(env, port + 1, { nodeArgs: INSPECT });
   raiseFdLimit(parley.pid, FD_LIMIT);
   const measured = await registerUsers(parley.url, 1, 'arrival')
     .then(([arrival]) =>

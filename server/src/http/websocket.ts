@@ -18,6 +18,8 @@ import { wsErrorFormatter } from './ws-errors';
 import { prepareWsOperation } from './ws-operation';
 
 type ConnectionState = {
+  /** The client's address, read from the upgrade request at connect (the request itself is then let go). */
+  ip?: string;
   connId?: string;
   viewer?: Viewer;
   participant?: ParticipantViewer;
@@ -61,6 +63,8 @@ export async function attachWebSocket(
     {
       schema,
       onConnect: async (ctx) => {
+        // The upgrade request (headers and all, about 2 KB) would otherwise live as long as the socket.
+        Object.assign(ctx.extra, { ip: clientIp(ctx.extra.request), request: undefined });
         const token = ctx.connectionParams?.authorization;
         const { viewer, participant } = await authenticate(services, token);
         if (participant) {
@@ -127,7 +131,7 @@ export async function attachWebSocket(
       },
       onComplete: (ctx, id) => operations.completed(ctx.extra, ctx.extra, id),
       context: (ctx) =>
-        createContext(services, ctx.extra.viewer ?? null, clientIp(ctx.extra.request), ctx.extra.participant ?? null),
+        createContext(services, ctx.extra.viewer ?? null, ctx.extra.ip ?? '', ctx.extra.participant ?? null),
       onClose: async (ctx) => {
         ctx.extra.untrack?.();
         // On shutdown, presence is left to expire: clients reconnect to another process meanwhile.
