@@ -16,6 +16,7 @@ import { settleTokens, usedTokens } from '../study/token-budget';
 import { recordUsage } from '../usage/usage-record';
 import type { StoredTurn } from './chat-input';
 import { isFinished, toJobDto } from './chat-job.dto';
+import { finishPlain } from './finish-plain';
 import type { JobsService, StoredChatInput } from './jobs.service';
 
 function countTokens(usage: unknown) {
@@ -70,7 +71,8 @@ export class JobProcessor {
       return;
     }
     const log = this.log.child({ jobId: job.id, requestId: job.requestId, attempt: run.attempt });
-    await this.jobs.publish(toJobDto(job));
+    // Stored already; not awaited, so the model call starts at once (publishes on one connection keep their order).
+    this.jobs.publish(toJobDto(job)).catch((err) => log.warn({ err }, 'could not publish the ACTIVE state'));
     const timer = metrics.jobDuration.startTimer();
 
     let text = '';
@@ -88,7 +90,8 @@ export class JobProcessor {
         do {
           behind = false;
           const snapshot = text;
-          await this.db.chatJob.updateMany({ where: { id: job.id, state: 'ACTIVE' }, data: { text: snapshot } });
+          await this.db
+            .$executeRaw`UPDATE "ChatJob" SET text = ${snapshot} WHERE id = ${job.id}::uuid AND state = 'ACTIVE'`;
           await this.jobs.publish({
             ...toJobDto(job),
             state: 'ACTIVE',
@@ -231,6 +234,13 @@ export class JobProcessor {
       sentTurnIds?: string[];
     },
   ) {
+    if (!job.botId && !job.participationId) {
+      // No message and no study turn to write: one statement instead of a transaction.
+      const row = await finishPlain(this.db, this.config.MODEL_PRICES, job, outcome);
+      if (row) await this.jobs.publish(toJobDto(row));
+      else await this.publishCurrent(job.id);
+      return;
+    }
     const postReply = job.botId !== null && outcome.text.trim().length > 0 && outcome.state !== 'FAILED';
     const done = await this.db.$transaction(async (tx) => {
       const current = await tx.chatJob.findUniqueOrThrow({ where: { id: job.id } });

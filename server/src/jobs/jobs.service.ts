@@ -12,6 +12,7 @@ import type { JobQueue } from '../queue';
 import { settleTokens } from '../study/token-budget';
 import { checkDailyQuota } from '../usage/daily-quota';
 import { reservationFor } from '../usage/quota-reservation';
+import { admissionFacts } from './admission';
 import { allowedModel } from './allowed-models';
 import { parseTurns, type StoredTurn } from './chat-input';
 import { type ChatJobDto, isFinished, toJobDto } from './chat-job.dto';
@@ -209,7 +210,8 @@ export class JobsService {
   /** The admission check inside the caller's transaction, which then inserts the job row before it commits. */
   async admitIn(tx: Prisma.TransactionClient, owner: JobOwner): Promise<void> {
     await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtextextended(${`chat:${ownerKey(owner)}`}, 0))`;
-    const open = await tx.chatJob.count({ where: { ...ownerWhere(owner), state: { in: ['QUEUED', 'ACTIVE'] } } });
+    // One read for the count and the quota: each statement here is on every call's path.
+    const { open, quota } = await admissionFacts(tx, this.config, owner);
     if (open >= this.config.CHAT_MAX_CONCURRENT) {
       throw new AppError(
         'RATE_LIMITED',
@@ -217,7 +219,7 @@ export class JobsService {
         { retryAfterSeconds: 5, reason: 'chat-concurrency' },
       );
     }
-    if (owner.kind === 'user') await checkDailyQuota(tx, this.config, owner.userId);
+    if (owner.kind === 'user' && quota) await checkDailyQuota(tx, quota, owner.userId);
     await this.chatRate.consume(ownerKey(owner));
   }
 
