@@ -25,6 +25,19 @@ function countTokens(usage: unknown) {
   if (typeof completion === 'number' && completion > 0) metrics.modelTokens.inc({ kind: 'completion' }, completion);
 }
 
+/**
+ * Runs `fn` in `ms`, or when due at the end of this turn of the event loop: deltas that arrive together (a fast
+ * model's whole answer) then go out as one save and publish, or none when the answer ends in the same turn.
+ */
+function later(fn: () => void, ms: number): () => void {
+  if (ms > 0) {
+    const timer = setTimeout(fn, ms);
+    return () => clearTimeout(timer);
+  }
+  const immediate = setImmediate(fn);
+  return () => clearImmediate(immediate);
+}
+
 interface Prepared {
   bot: BotConfig;
   turns: StoredTurn[];
@@ -53,17 +66,11 @@ export class JobProcessor {
 
   readonly process = async (run: JobRun): Promise<void> => {
     // Claimed and read in one statement (UPDATE ... RETURNING); only a job that is gone or finished needs a read.
-    const [job] = await this.db.chatJob.updateManyAndReturn({
-      where: { id: run.jobId, state: { in: ['QUEUED', 'ACTIVE'] } },
-      data: {
-        state: 'ACTIVE',
-        attempts: run.attempt,
-        startedAt: new Date(),
-        text: '',
-        errorCode: null,
-        errorMessage: null,
-      },
-    });
+    const [job] = await this.db.$queryRaw<ChatJob[]>`
+      UPDATE "ChatJob" SET state = 'ACTIVE', attempts = ${run.attempt}::int, "startedAt" = ${new Date()}::timestamp(3),
+        text = '', "errorCode" = NULL, "errorMessage" = NULL
+      WHERE id = ${run.jobId}::uuid AND state IN ('QUEUED', 'ACTIVE')
+      RETURNING *`;
     if (!job) {
       const gone = await this.db.chatJob.findUnique({ where: { id: run.jobId } });
       // E.g. canceled while its first worker was dying: make sure subscribers hear the end.
@@ -78,7 +85,8 @@ export class JobProcessor {
     let text = '';
     let lastPublished = 0;
     let saving = Promise.resolve();
-    let pending: NodeJS.Timeout | undefined;
+    /** Cancels the scheduled flush. */
+    let pending: (() => void) | undefined;
     let inFlight = false;
     let behind = false;
     // Saved, then published, in order: a subscriber that arrives after a publish reads at least that text in
@@ -115,9 +123,7 @@ export class JobProcessor {
     const onDelta = (delta: string) => {
       text += delta;
       if (pending) return;
-      const wait = this.config.STREAM_THROTTLE_MS - (Date.now() - lastPublished);
-      if (wait <= 0) flush();
-      else pending = setTimeout(flush, wait);
+      pending = later(flush, this.config.STREAM_THROTTLE_MS - (Date.now() - lastPublished));
     };
 
     let sentTurnIds: string[] | undefined;
@@ -134,14 +140,14 @@ export class JobProcessor {
         onDelta,
         user: prepared.user,
       });
-      clearTimeout(pending);
+      pending?.();
       await saving;
       await this.finish(job, { state: 'COMPLETED', text: result.text, usage: result.usage, sentTurnIds });
       timer({ outcome: 'completed' });
       countTokens(result.usage);
       log.info({ chars: result.text.length }, 'job completed');
     } catch (error) {
-      clearTimeout(pending);
+      pending?.();
       await saving;
       if (run.signal.aborted) {
         // Canceled by its owner: keep what was said so far as the bot's (partial) reply.

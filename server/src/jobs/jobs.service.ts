@@ -16,6 +16,7 @@ import { admissionFacts } from './admission';
 import { allowedModel } from './allowed-models';
 import { parseTurns, type StoredTurn } from './chat-input';
 import { type ChatJobDto, isFinished, toJobDto } from './chat-job.dto';
+import { insertJob } from './insert-job';
 import { type JobOwner, ownerKey, ownerWhere, owns } from './job-owner';
 import { JOB_CANCEL_TOPIC, jobTopic } from './jobs.topics';
 import type { SubmitChatInput } from './submit-chat.input';
@@ -194,21 +195,43 @@ export class JobsService {
    * Runs `insert` (which creates the job row) only while the owner is within CHAT_MAX_CONCURRENT unfinished
    * jobs and CHAT_RATE_PER_MINUTE. A per-owner advisory lock held by the same transaction makes the count
    * and the insert atomic: concurrent calls of one owner queue on the lock and each sees the rows before it.
-   * A call refused for concurrency does not use up the rate.
+   * A call refused for concurrency or quota does not use up the rate.
    */
-  private admit<T>(owner: JobOwner, insert: (tx: Prisma.TransactionClient) => Promise<T>): Promise<T> {
-    return this.db.$transaction(
-      async (tx) => {
-        await this.admitIn(tx, owner);
-        return insert(tx);
-      },
-      // Many calls of one owner wait their turn on the lock; each holds it for a few milliseconds.
-      { maxWait: 10_000, timeout: 15_000 },
+  private async admit<T>(owner: JobOwner, insert: (tx: Prisma.TransactionClient) => Promise<T>): Promise<T> {
+    const key = ownerKey(owner);
+    // Counted while the transaction starts (a Redis round trip off the path); the point is given back if the
+    // call is refused before its rate is looked at, as if it had never been counted.
+    const rate = this.chatRate.consume(key).then(
+      () => null,
+      (refusal: unknown) => ({ refusal }),
     );
+    let rateUsed = false;
+    try {
+      return await this.db.$transaction(
+        async (tx) => {
+          await this.checkOpenAndQuota(tx, owner);
+          rateUsed = true;
+          const refused = await rate;
+          if (refused) throw refused.refusal;
+          return insert(tx);
+        },
+        // Many calls of one owner wait their turn on the lock; each holds it for a few milliseconds.
+        { maxWait: 10_000, timeout: 15_000 },
+      );
+    } catch (error) {
+      if (!rateUsed) await rate.then(() => this.chatRate.reward(key));
+      throw error;
+    }
   }
 
   /** The admission check inside the caller's transaction, which then inserts the job row before it commits. */
   async admitIn(tx: Prisma.TransactionClient, owner: JobOwner): Promise<void> {
+    await this.checkOpenAndQuota(tx, owner);
+    await this.chatRate.consume(ownerKey(owner));
+  }
+
+  /** CHAT_MAX_CONCURRENT and a user's daily quota, under the owner's lock (taken here, held until commit). */
+  private async checkOpenAndQuota(tx: Prisma.TransactionClient, owner: JobOwner): Promise<void> {
     await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtextextended(${`chat:${ownerKey(owner)}`}, 0))`;
     // One read for the count and the quota: each statement here is on every call's path.
     const { open, quota } = await admissionFacts(tx, this.config, owner);
@@ -220,7 +243,6 @@ export class JobsService {
       );
     }
     if (owner.kind === 'user' && quota) await checkDailyQuota(tx, quota, owner.userId);
-    await this.chatRate.consume(ownerKey(owner));
   }
 
   private rowOf(owner: JobOwner) {
@@ -239,9 +261,7 @@ export class JobsService {
     },
   ): Promise<ChatJobDto> {
     const reservedTokens = reservationFor(this.config, data.botId ? {} : (data.input as unknown as StoredChatInput));
-    const job = await this.admit(owner, (tx) =>
-      tx.chatJob.create({ data: { ...data, reservedTokens, ...this.rowOf(owner) } }),
-    );
+    const job = await this.admit(owner, (tx) => insertJob(tx, { ...data, reservedTokens, ...this.rowOf(owner) }));
     return this.enqueue(job);
   }
 
