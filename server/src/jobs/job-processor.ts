@@ -14,6 +14,7 @@ import { modelHistory } from '../study/chat-history';
 import type { ParticipantChanges } from '../study/participant-changes';
 import { settleTokens, usedTokens } from '../study/token-budget';
 import { recordUsage } from '../usage/usage-record';
+import { ASYNC_COMMIT } from './async-commit';
 import type { StoredTurn } from './chat-input';
 import { isFinished, toJobDto } from './chat-job.dto';
 import { finishPlain } from './finish-plain';
@@ -66,11 +67,14 @@ export class JobProcessor {
 
   readonly process = async (run: JobRun): Promise<void> => {
     // Claimed and read in one statement (UPDATE ... RETURNING); only a job that is gone or finished needs a read.
+    // Committed without waiting for the disk (see ASYNC_COMMIT): a claim lost in a database crash is a job that
+    // had not started yet, and the queue runs it again.
     const [job] = await this.db.$queryRaw<ChatJob[]>`
       UPDATE "ChatJob" SET state = 'ACTIVE', attempts = ${run.attempt}::int, "startedAt" = ${new Date()}::timestamp(3),
         text = '', "errorCode" = NULL, "errorMessage" = NULL
+      FROM ${ASYNC_COMMIT}
       WHERE id = ${run.jobId}::uuid AND state IN ('QUEUED', 'ACTIVE')
-      RETURNING *`;
+      RETURNING "ChatJob".*`;
     if (!job) {
       const gone = await this.db.chatJob.findUnique({ where: { id: run.jobId } });
       // E.g. canceled while its first worker was dying: make sure subscribers hear the end.
@@ -98,8 +102,9 @@ export class JobProcessor {
         do {
           behind = false;
           const snapshot = text;
-          await this.db
-            .$executeRaw`UPDATE "ChatJob" SET text = ${snapshot} WHERE id = ${job.id}::uuid AND state = 'ACTIVE'`;
+          // Streamed text is transient (the final text is committed durably), so no wait for the disk either.
+          await this.db.$executeRaw`UPDATE "ChatJob" SET text = ${snapshot} FROM ${ASYNC_COMMIT}
+            WHERE id = ${job.id}::uuid AND state = 'ACTIVE'`;
           await this.jobs.publish({
             ...toJobDto(job),
             state: 'ACTIVE',
