@@ -1,8 +1,10 @@
 import type { Config } from '../config';
-import type { Prisma } from '../generated/prisma/client';
+import { AppError } from '../errors';
+import type { ChatJob, Prisma } from '../generated/prisma/client';
 import type { Role } from '../generated/prisma/enums';
-import { type DailyQuota, effectiveQuota } from '../usage/daily-quota';
-import type { JobOwner } from './job-owner';
+import { checkDailyQuota, type DailyQuota, effectiveQuota } from '../usage/daily-quota';
+import { insertUserJobIfRoom, type NewJob } from './insert-job';
+import { type JobOwner, ownerKey } from './job-owner';
 
 export interface AdmissionFacts {
   /** The owner's unfinished (QUEUED or ACTIVE) jobs. */
@@ -36,4 +38,44 @@ export async function admissionFacts(
     FROM (SELECT 1) AS one LEFT JOIN "UserQuota" q ON q."userId" = ${owner.userId}::uuid`;
   // Without an override both fields are null: the role's quota applies.
   return { open: Number(row?.open ?? 0), quota: effectiveQuota(config, row?.role, row) };
+}
+
+const tooMany = (config: Config) =>
+  new AppError(
+    'RATE_LIMITED',
+    `Wait for your earlier replies to finish (at most ${config.CHAT_MAX_CONCURRENT} at once).`,
+    { retryAfterSeconds: 5, reason: 'chat-concurrency' },
+  );
+
+/**
+ * Takes the owner's lock for the rest of the transaction: concurrent calls of one owner queue on it, and each
+ * statement after it sees the jobs of the calls before.
+ */
+const lockOwner = (tx: Prisma.TransactionClient, owner: JobOwner) =>
+  tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtextextended(${`chat:${ownerKey(owner)}`}, 0))`;
+
+/** CHAT_MAX_CONCURRENT and a user's daily quota, under the owner's lock (taken here, held until commit). */
+export async function checkOpenAndQuota(tx: Prisma.TransactionClient, config: Config, owner: JobOwner) {
+  await lockOwner(tx, owner);
+  const { open, quota } = await admissionFacts(tx, config, owner);
+  if (open >= config.CHAT_MAX_CONCURRENT) throw tooMany(config);
+  if (owner.kind === 'user' && quota) await checkDailyQuota(tx, quota, owner.userId);
+}
+
+/**
+ * The same limits as checkOpenAndQuota for a user's job, with the count and the insert in one statement: the
+ * row is written only when there is room; a quota that then refuses rolls it back with the transaction.
+ */
+export async function insertWithinLimits(
+  tx: Prisma.TransactionClient,
+  config: Config,
+  job: NewJob & { userId: string },
+): Promise<ChatJob> {
+  const owner: JobOwner = { kind: 'user', userId: job.userId };
+  await lockOwner(tx, owner);
+  const admitted = await insertUserJobIfRoom(tx, job, config.CHAT_MAX_CONCURRENT);
+  if (!admitted) throw tooMany(config);
+  const quota = effectiveQuota(config, admitted.quota.role, admitted.quota);
+  await checkDailyQuota(tx, quota, job.userId, admitted.job);
+  return admitted.job;
 }

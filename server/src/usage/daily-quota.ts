@@ -50,11 +50,19 @@ export async function usedToday(tx: Prisma.TransactionClient, userId: string, no
  * admitIn), so concurrent calls are counted one after another; a call is let in while anything is left, so the
  * token quota is exceeded by at most the one call that took the last of it.
  */
-export async function checkDailyQuota(tx: Prisma.TransactionClient, quota: DailyQuota, userId: string): Promise<void> {
+export async function checkDailyQuota(
+  tx: Prisma.TransactionClient,
+  quota: DailyQuota,
+  userId: string,
+  /** The call being admitted when its job is already written in this transaction (today's use counts it). */
+  self: { reservedTokens: number } | null = null,
+): Promise<void> {
   if (quota.requestsPerDay === null && quota.tokensPerDay === null) return;
   const used = await usedToday(tx, userId);
-  const overRequests = quota.requestsPerDay !== null && used.requests >= quota.requestsPerDay;
-  const overTokens = quota.tokensPerDay !== null && used.tokens >= quota.tokensPerDay;
+  const requests = used.requests - (self ? 1 : 0);
+  const tokens = used.tokens - (self?.reservedTokens ?? 0);
+  const overRequests = quota.requestsPerDay !== null && requests >= quota.requestsPerDay;
+  const overTokens = quota.tokensPerDay !== null && tokens >= quota.tokensPerDay;
   if (!overRequests && !overTokens) return;
   const nextDay = startOfUtcDay().getTime() + 24 * 3600 * 1000;
   throw new AppError(
