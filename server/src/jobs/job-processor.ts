@@ -14,14 +14,29 @@ import { modelHistory } from '../study/chat-history';
 import type { ParticipantChanges } from '../study/participant-changes';
 import { settleTokens, usedTokens } from '../study/token-budget';
 import { recordUsage } from '../usage/usage-record';
+import { ASYNC_COMMIT } from './async-commit';
 import type { StoredTurn } from './chat-input';
 import { isFinished, toJobDto } from './chat-job.dto';
+import { finishPlain } from './finish-plain';
 import type { JobsService, StoredChatInput } from './jobs.service';
 
 function countTokens(usage: unknown) {
   const { prompt_tokens: prompt, completion_tokens: completion } = (usage ?? {}) as Record<string, unknown>;
   if (typeof prompt === 'number' && prompt > 0) metrics.modelTokens.inc({ kind: 'prompt' }, prompt);
   if (typeof completion === 'number' && completion > 0) metrics.modelTokens.inc({ kind: 'completion' }, completion);
+}
+
+/**
+ * Runs `fn` in `ms`, or when due at the end of this turn of the event loop: deltas that arrive together (a fast
+ * model's whole answer) then go out as one save and publish, or none when the answer ends in the same turn.
+ */
+function later(fn: () => void, ms: number): () => void {
+  if (ms > 0) {
+    const timer = setTimeout(fn, ms);
+    return () => clearTimeout(timer);
+  }
+  const immediate = setImmediate(fn);
+  return () => clearImmediate(immediate);
 }
 
 interface Prepared {
@@ -52,17 +67,14 @@ export class JobProcessor {
 
   readonly process = async (run: JobRun): Promise<void> => {
     // Claimed and read in one statement (UPDATE ... RETURNING); only a job that is gone or finished needs a read.
-    const [job] = await this.db.chatJob.updateManyAndReturn({
-      where: { id: run.jobId, state: { in: ['QUEUED', 'ACTIVE'] } },
-      data: {
-        state: 'ACTIVE',
-        attempts: run.attempt,
-        startedAt: new Date(),
-        text: '',
-        errorCode: null,
-        errorMessage: null,
-      },
-    });
+    // Committed without waiting for the disk (see ASYNC_COMMIT): a claim lost in a database crash is a job that
+    // had not started yet, and the queue runs it again.
+    const [job] = await this.db.$queryRaw<ChatJob[]>`
+      UPDATE "ChatJob" SET state = 'ACTIVE', attempts = ${run.attempt}::int, "startedAt" = ${new Date()}::timestamp(3),
+        text = '', "errorCode" = NULL, "errorMessage" = NULL
+      FROM ${ASYNC_COMMIT}
+      WHERE id = ${run.jobId}::uuid AND state IN ('QUEUED', 'ACTIVE')
+      RETURNING "ChatJob".*`;
     if (!job) {
       const gone = await this.db.chatJob.findUnique({ where: { id: run.jobId } });
       // E.g. canceled while its first worker was dying: make sure subscribers hear the end.
@@ -70,13 +82,15 @@ export class JobProcessor {
       return;
     }
     const log = this.log.child({ jobId: job.id, requestId: job.requestId, attempt: run.attempt });
-    await this.jobs.publish(toJobDto(job));
+    // Stored already; not awaited, so the model call starts at once (publishes on one connection keep their order).
+    this.jobs.publish(toJobDto(job)).catch((err) => log.warn({ err }, 'could not publish the ACTIVE state'));
     const timer = metrics.jobDuration.startTimer();
 
     let text = '';
     let lastPublished = 0;
     let saving = Promise.resolve();
-    let pending: NodeJS.Timeout | undefined;
+    /** Cancels the scheduled flush. */
+    let pending: (() => void) | undefined;
     let inFlight = false;
     let behind = false;
     // Saved, then published, in order: a subscriber that arrives after a publish reads at least that text in
@@ -88,7 +102,9 @@ export class JobProcessor {
         do {
           behind = false;
           const snapshot = text;
-          await this.db.chatJob.updateMany({ where: { id: job.id, state: 'ACTIVE' }, data: { text: snapshot } });
+          // Streamed text is transient (the final text is committed durably), so no wait for the disk either.
+          await this.db.$executeRaw`UPDATE "ChatJob" SET text = ${snapshot} FROM ${ASYNC_COMMIT}
+            WHERE id = ${job.id}::uuid AND state = 'ACTIVE'`;
           await this.jobs.publish({
             ...toJobDto(job),
             state: 'ACTIVE',
@@ -112,9 +128,7 @@ export class JobProcessor {
     const onDelta = (delta: string) => {
       text += delta;
       if (pending) return;
-      const wait = this.config.STREAM_THROTTLE_MS - (Date.now() - lastPublished);
-      if (wait <= 0) flush();
-      else pending = setTimeout(flush, wait);
+      pending = later(flush, this.config.STREAM_THROTTLE_MS - (Date.now() - lastPublished));
     };
 
     let sentTurnIds: string[] | undefined;
@@ -131,14 +145,14 @@ export class JobProcessor {
         onDelta,
         user: prepared.user,
       });
-      clearTimeout(pending);
+      pending?.();
       await saving;
       await this.finish(job, { state: 'COMPLETED', text: result.text, usage: result.usage, sentTurnIds });
       timer({ outcome: 'completed' });
       countTokens(result.usage);
       log.info({ chars: result.text.length }, 'job completed');
     } catch (error) {
-      clearTimeout(pending);
+      pending?.();
       await saving;
       if (run.signal.aborted) {
         // Canceled by its owner: keep what was said so far as the bot's (partial) reply.
@@ -231,6 +245,13 @@ export class JobProcessor {
       sentTurnIds?: string[];
     },
   ) {
+    if (!job.botId && !job.participationId) {
+      // No message and no study turn to write: one statement instead of a transaction.
+      const row = await finishPlain(this.db, this.config.MODEL_PRICES, job, outcome);
+      if (row) await this.jobs.publish(toJobDto(row));
+      else await this.publishCurrent(job.id);
+      return;
+    }
     const postReply = job.botId !== null && outcome.text.trim().length > 0 && outcome.state !== 'FAILED';
     const done = await this.db.$transaction(async (tx) => {
       const current = await tx.chatJob.findUniqueOrThrow({ where: { id: job.id } });

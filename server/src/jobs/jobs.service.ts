@@ -2,7 +2,7 @@ import type { RateLimit } from '../auth/rate-limiter';
 import type { BotRegistry } from '../bots/bot-registry';
 import type { Config } from '../config';
 import type { Db } from '../db/client';
-import { AppError, badInput, forbidden, notFound } from '../errors';
+import { badInput, forbidden, notFound } from '../errors';
 import type { ChatJob, Prisma } from '../generated/prisma/client';
 import { parseId } from '../ids';
 import type { Logger } from '../logger';
@@ -10,11 +10,12 @@ import { currentRequestId } from '../metrics/request-id';
 import type { PubSub } from '../pubsub';
 import type { JobQueue } from '../queue';
 import { settleTokens } from '../study/token-budget';
-import { checkDailyQuota } from '../usage/daily-quota';
 import { reservationFor } from '../usage/quota-reservation';
+import { checkOpenAndQuota, insertWithinLimits } from './admission';
 import { allowedModel } from './allowed-models';
 import { parseTurns, type StoredTurn } from './chat-input';
 import { type ChatJobDto, isFinished, toJobDto } from './chat-job.dto';
+import { insertJob } from './insert-job';
 import { type JobOwner, ownerKey, ownerWhere, owns } from './job-owner';
 import { JOB_CANCEL_TOPIC, jobTopic } from './jobs.topics';
 import type { SubmitChatInput } from './submit-chat.input';
@@ -191,33 +192,51 @@ export class JobsService {
 
   /**
    * Runs `insert` (which creates the job row) only while the owner is within CHAT_MAX_CONCURRENT unfinished
-   * jobs and CHAT_RATE_PER_MINUTE. A per-owner advisory lock held by the same transaction makes the count
-   * and the insert atomic: concurrent calls of one owner queue on the lock and each sees the rows before it.
-   * A call refused for concurrency does not use up the rate.
+   * jobs, their daily quota and CHAT_RATE_PER_MINUTE. A per-owner advisory lock held by the same transaction
+   * makes the count and the insert atomic: concurrent calls of one owner queue on the lock and each sees the
+   * rows before it. A call refused for concurrency or quota does not use up the rate.
    */
   private admit<T>(owner: JobOwner, insert: (tx: Prisma.TransactionClient) => Promise<T>): Promise<T> {
-    return this.db.$transaction(
-      async (tx) => {
-        await this.admitIn(tx, owner);
-        return insert(tx);
-      },
-      // Many calls of one owner wait their turn on the lock; each holds it for a few milliseconds.
-      { maxWait: 10_000, timeout: 15_000 },
+    return this.withinRate(owner, (tx) => checkOpenAndQuota(tx, this.config, owner), insert);
+  }
+
+  /**
+   * A transaction that runs `limits` (concurrency and quota; it may write the job already), then checks the
+   * owner's rate, then runs `then`. The rate point is taken while the transaction starts (a Redis round trip off
+   * the path) and given back when `limits` refuses, as if it had never been counted.
+   */
+  private async withinRate<A, T>(
+    owner: JobOwner,
+    limits: (tx: Prisma.TransactionClient) => Promise<A>,
+    then: (tx: Prisma.TransactionClient, admitted: A) => Promise<T>,
+  ): Promise<T> {
+    const key = ownerKey(owner);
+    const rate = this.chatRate.consume(key).then(
+      () => null,
+      (refusal: unknown) => ({ refusal }),
     );
+    let rateUsed = false;
+    try {
+      return await this.db.$transaction(
+        async (tx) => {
+          const admitted = await limits(tx);
+          rateUsed = true;
+          const refused = await rate;
+          if (refused) throw refused.refusal;
+          return then(tx, admitted);
+        },
+        // Many calls of one owner wait their turn on the lock; each holds it for a few milliseconds.
+        { maxWait: 10_000, timeout: 15_000 },
+      );
+    } catch (error) {
+      if (!rateUsed) await rate.then(() => this.chatRate.reward(key));
+      throw error;
+    }
   }
 
   /** The admission check inside the caller's transaction, which then inserts the job row before it commits. */
   async admitIn(tx: Prisma.TransactionClient, owner: JobOwner): Promise<void> {
-    await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtextextended(${`chat:${ownerKey(owner)}`}, 0))`;
-    const open = await tx.chatJob.count({ where: { ...ownerWhere(owner), state: { in: ['QUEUED', 'ACTIVE'] } } });
-    if (open >= this.config.CHAT_MAX_CONCURRENT) {
-      throw new AppError(
-        'RATE_LIMITED',
-        `Wait for your earlier replies to finish (at most ${this.config.CHAT_MAX_CONCURRENT} at once).`,
-        { retryAfterSeconds: 5, reason: 'chat-concurrency' },
-      );
-    }
-    if (owner.kind === 'user') await checkDailyQuota(tx, this.config, owner.userId);
+    await checkOpenAndQuota(tx, this.config, owner);
     await this.chatRate.consume(ownerKey(owner));
   }
 
@@ -237,9 +256,16 @@ export class JobsService {
     },
   ): Promise<ChatJobDto> {
     const reservedTokens = reservationFor(this.config, data.botId ? {} : (data.input as unknown as StoredChatInput));
-    const job = await this.admit(owner, (tx) =>
-      tx.chatJob.create({ data: { ...data, reservedTokens, ...this.rowOf(owner) } }),
-    );
+    const row = { ...data, reservedTokens, ...this.rowOf(owner) };
+    // A user's count, quota facts and insert are one statement (participants' calls are admitted elsewhere).
+    const job =
+      owner.kind === 'user'
+        ? await this.withinRate(
+            owner,
+            (tx) => insertWithinLimits(tx, this.config, { ...row, userId: owner.userId }),
+            async (_tx, inserted) => inserted,
+          )
+        : await this.admit(owner, (tx) => insertJob(tx, row));
     return this.enqueue(job);
   }
 

@@ -11,14 +11,23 @@ export interface DailyQuota {
 export const startOfUtcDay = (now = new Date()) =>
   new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate()));
 
+/** The quota of a user of `role` with `override` (their UserQuota, if any): the override's fields, else the role's. */
+export function effectiveQuota(
+  config: Config,
+  role: Role | null | undefined,
+  override: DailyQuota | null | undefined,
+): DailyQuota {
+  const byRole = config.CHAT_QUOTAS[role ?? 'USER'] ?? {};
+  return {
+    requestsPerDay: override?.requestsPerDay ?? byRole.requestsPerDay ?? null,
+    tokensPerDay: override?.tokensPerDay ?? byRole.tokensPerDay ?? null,
+  };
+}
+
 /** The user's quota: their override's fields, else their role's (CHAT_QUOTAS); null = no limit. */
 export async function quotaOf(tx: Prisma.TransactionClient, config: Config, userId: string): Promise<DailyQuota> {
   const user = await tx.user.findUnique({ where: { id: userId }, select: { role: true, quota: true } });
-  const role = config.CHAT_QUOTAS[(user?.role ?? 'USER') as Role] ?? {};
-  return {
-    requestsPerDay: user?.quota?.requestsPerDay ?? role.requestsPerDay ?? null,
-    tokensPerDay: user?.quota?.tokensPerDay ?? role.tokensPerDay ?? null,
-  };
+  return effectiveQuota(config, user?.role, user?.quota);
 }
 
 /** Today's (UTC) calls and tokens of a user: finished ones as recorded, unfinished ones as reserved. */
@@ -41,12 +50,19 @@ export async function usedToday(tx: Prisma.TransactionClient, userId: string, no
  * admitIn), so concurrent calls are counted one after another; a call is let in while anything is left, so the
  * token quota is exceeded by at most the one call that took the last of it.
  */
-export async function checkDailyQuota(tx: Prisma.TransactionClient, config: Config, userId: string): Promise<void> {
-  const quota = await quotaOf(tx, config, userId);
+export async function checkDailyQuota(
+  tx: Prisma.TransactionClient,
+  quota: DailyQuota,
+  userId: string,
+  /** The call being admitted when its job is already written in this transaction (today's use counts it). */
+  self: { reservedTokens: number } | null = null,
+): Promise<void> {
   if (quota.requestsPerDay === null && quota.tokensPerDay === null) return;
   const used = await usedToday(tx, userId);
-  const overRequests = quota.requestsPerDay !== null && used.requests >= quota.requestsPerDay;
-  const overTokens = quota.tokensPerDay !== null && used.tokens >= quota.tokensPerDay;
+  const requests = used.requests - (self ? 1 : 0);
+  const tokens = used.tokens - (self?.reservedTokens ?? 0);
+  const overRequests = quota.requestsPerDay !== null && requests >= quota.requestsPerDay;
+  const overTokens = quota.tokensPerDay !== null && tokens >= quota.tokensPerDay;
   if (!overRequests && !overTokens) return;
   const nextDay = startOfUtcDay().getTime() + 24 * 3600 * 1000;
   throw new AppError(
