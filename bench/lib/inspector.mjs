@@ -7,13 +7,18 @@ export function inspectorUrl(output) {
   return /Debugger listening on (ws:\/\/\S+)/.exec(output)?.[1];
 }
 
-/** KB of heap in use right after a full GC. */
+/**
+ * KB of heap in use right after a full GC, or undefined when the inspector cannot be reached (a process
+ * out of file descriptors at the top rung cannot accept one more connection).
+ */
 export async function heapAfterGcKb(url, timeoutMs = 60_000) {
   const socket = new WebSocket(url);
-  await new Promise((resolve, reject) => {
-    socket.once('open', resolve);
-    socket.once('error', reject);
+  socket.on('error', () => {}); // 'close' follows, and says enough
+  const opened = await new Promise((resolve) => {
+    socket.once('open', () => resolve(true));
+    socket.once('close', () => resolve(false));
   });
+  if (!opened) return undefined;
   let next = 0;
   const call = (method) =>
     new Promise((resolve, reject) => {
@@ -34,6 +39,8 @@ export async function heapAfterGcKb(url, timeoutMs = 60_000) {
     await call('HeapProfiler.collectGarbage');
     const { usedSize } = await call('Runtime.getHeapUsage');
     return usedSize / 1024;
+  } catch {
+    return undefined;
   } finally {
     socket.close();
   }

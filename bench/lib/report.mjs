@@ -91,7 +91,8 @@ export function summarize(results) {
       what: `memory per idle subscribed WebSocket, ${fmt(size.count)} sockets`,
       parley: `${fmt(size.parley.kbPerSocket)} KB by RSS, ${fmt(size.parley.heapKbPerSocket)} KB of heap after a full GC (${size.parley.opened} open, ${size.parley.failed} refused); ${fmt(size.parley.cpuMsPerConnect, 2)} ms CPU per connection; one arrival seen by ${size.parley.arrived?.delivered ?? 0}/${size.parley.arrived?.expected ?? 0} watchers in ${fmt(size.parley.arrived?.ms)} ms, ${fmt(size.parley.arrivalCpuMs)} ms CPU`,
       baseline: `bare \`ws\`: ${fmt(size.baseline.kbPerSocket)} KB by RSS, ${fmt(size.baseline.heapKbPerSocket)} KB of heap`,
-      ratio: `${fmt(ratio(size.parley.kbPerSocket, size.baseline.kbPerSocket), 2)}×`,
+      // By heap after a full GC where both were read (RSS slopes of small rungs are mostly allocator noise).
+      ratio: `${fmt(size.parley.heapKbPerSocket !== undefined && size.baseline.heapKbPerSocket !== undefined ? ratio(size.parley.heapKbPerSocket, size.baseline.heapKbPerSocket) : ratio(size.parley.kbPerSocket, size.baseline.kbPerSocket), 2)}×`,
     });
   }
   return rows;

@@ -47,7 +47,7 @@ function parleySocket(wsUrl, token, watchedId) {
 function bareSocket(relayUrl, index) {
   return new Promise((resolve, reject) => {
     const socket = new WebSocket(`${relayUrl}?id=idle${index}`);
-    socket.once('error', reject);
+    socket.on('error', reject); // a later reset (a relay out of file descriptors) must not end the generator
     socket.once('open', () => socket.send(JSON.stringify({ subscribe: true })));
     socket.once('message', () => resolve({ close: () => socket.terminate() }));
   });
