@@ -1,24 +1,21 @@
-import type { BotConfig } from '../bots/bot-config';
 import type { BotRegistry } from '../bots/bot-registry';
 import { callModel } from '../bots/model-call';
 import { ModelCallError } from '../bots/model-errors';
 import type { ChatService } from '../chat/chat.service';
-import { toMessageDto, withUsers } from '../chat/message.dto';
+import { toMessageDto } from '../chat/message.dto';
 import type { Config } from '../config';
 import type { Db } from '../db/client';
-import type { ChatJob, Prisma } from '../generated/prisma/client';
+import type { ChatJob } from '../generated/prisma/client';
 import type { Logger } from '../logger';
 import { metrics } from '../metrics/registry';
 import { type JobRun, PermanentJobError } from '../queue';
-import { modelHistory } from '../study/chat-history';
 import type { ParticipantChanges } from '../study/participant-changes';
-import { settleTokens, usedTokens } from '../study/token-budget';
-import { recordUsage } from '../usage/usage-record';
 import { ASYNC_COMMIT } from './async-commit';
-import type { StoredTurn } from './chat-input';
 import { isFinished, toJobDto } from './chat-job.dto';
 import { finishPlain } from './finish-plain';
-import type { JobsService, StoredChatInput } from './jobs.service';
+import { finishWithReply, type JobOutcome } from './finish-with-reply';
+import type { JobsService } from './jobs.service';
+import { prepareCall } from './prepare-call';
 
 function countTokens(usage: unknown) {
   const { prompt_tokens: prompt, completion_tokens: completion } = (usage ?? {}) as Record<string, unknown>;
@@ -37,16 +34,6 @@ function later(fn: () => void, ms: number): () => void {
   }
   const immediate = setImmediate(fn);
   return () => clearImmediate(immediate);
-}
-
-interface Prepared {
-  bot: BotConfig;
-  turns: StoredTurn[];
-  /** A participant's call: the stored study turns it is sent. */
-  sentTurnIds?: string[];
-  maxTokens: number;
-  temperature?: number;
-  user?: { id: string; username: string };
 }
 
 /**
@@ -133,7 +120,7 @@ export class JobProcessor {
 
     let sentTurnIds: string[] | undefined;
     try {
-      const prepared = await this.prepare(job);
+      const prepared = await prepareCall(this.db, this.bots, this.config, job);
       sentTurnIds = prepared.sentTurnIds;
       const result = await callModel(prepared.bot, {
         turns: prepared.turns,
@@ -180,71 +167,8 @@ export class JobProcessor {
     }
   };
 
-  private async prepare(job: ChatJob): Promise<Prepared> {
-    if (!job.botId) {
-      const input = job.input as unknown as StoredChatInput;
-      const bot = this.defaultModel();
-      if (!bot)
-        throw new ModelCallError('BOT_UNAVAILABLE', 'No model is configured on this server (OPENAI_API_KEY).', false);
-      // A participant's history is what the study stored, never what their browser sent.
-      const history = job.participationId ? await modelHistory(this.db, job.id) : { turns: input.turns };
-      if (!history) throw new ModelCallError('INTERNAL', 'The message of this call is gone.', false);
-      return { bot, ...history, maxTokens: input.maxTokens, temperature: input.temperature };
-    }
-    const bot = this.bots.get(job.botId);
-    if (!bot) throw new ModelCallError('BOT_UNAVAILABLE', 'This bot is not configured on the server any more.', false);
-    const userId = job.userId;
-    if (!userId) throw new ModelCallError('BOT_UNAVAILABLE', 'Bots answer users only.', false);
-    const user = await this.db.user.findUniqueOrThrow({
-      where: { id: userId },
-      select: { id: true, username: true },
-    });
-    const trigger = job.triggerMessageId
-      ? await this.db.message.findUnique({ where: { id: job.triggerMessageId }, select: { seq: true } })
-      : null;
-    const history = await this.db.message.findMany({
-      where: {
-        OR: [
-          { fromId: userId, toId: job.botId },
-          { fromId: job.botId, toId: userId },
-        ],
-        ...(trigger ? { seq: { lte: trigger.seq } } : {}),
-      },
-      orderBy: { seq: 'desc' },
-      take: 200,
-      select: { fromId: true, body: true },
-    });
-    // The most recent turns that fit the budget, oldest first.
-    const turns: StoredTurn[] = [];
-    let budget = this.config.CHAT_HISTORY_CHARS;
-    for (const message of history) {
-      if (message.body.length > budget && turns.length > 0) break;
-      budget -= message.body.length;
-      turns.unshift({ role: message.fromId === job.botId ? 'assistant' : 'user', content: message.body, images: [] });
-    }
-    if (bot.systemPrompt) turns.unshift({ role: 'system', content: bot.systemPrompt, images: [] });
-    const maxTokens =
-      bot.kind === 'openai' ? (bot.maxTokens ?? this.config.GPT_TOKEN_LIMIT) : this.config.GPT_TOKEN_LIMIT;
-    return { bot, turns, maxTokens, temperature: bot.kind === 'openai' ? bot.temperature : undefined, user };
-  }
-
-  /** submitChat's endpoint: OPENAI_BASE_URL with OPENAI_API_KEY. */
-  private defaultModel(): BotConfig | undefined {
-    const { OPENAI_API_KEY: apiKey, OPENAI_BASE_URL: baseUrl, GPT_VERSION: model } = this.config;
-    return apiKey ? { kind: 'openai', name: 'default', model, baseUrl, apiKey } : undefined;
-  }
-
   /** Records the outcome once; a bot's reply (full or partial) is stored as its message in the same transaction. */
-  private async finish(
-    job: ChatJob,
-    outcome: {
-      state: 'COMPLETED' | 'FAILED' | 'CANCELED';
-      text: string;
-      usage?: unknown;
-      error?: ModelCallError;
-      sentTurnIds?: string[];
-    },
-  ) {
+  private async finish(job: ChatJob, outcome: JobOutcome) {
     if (!job.botId && !job.participationId) {
       // No message and no study turn to write: one statement instead of a transaction.
       const row = await finishPlain(this.db, this.config.MODEL_PRICES, job, outcome);
@@ -252,65 +176,7 @@ export class JobProcessor {
       else await this.publishCurrent(job.id);
       return;
     }
-    const postReply = job.botId !== null && outcome.text.trim().length > 0 && outcome.state !== 'FAILED';
-    const done = await this.db.$transaction(async (tx) => {
-      const current = await tx.chatJob.findUniqueOrThrow({ where: { id: job.id } });
-      // A cancel that landed first keeps its CANCELED state; the text said so far is still kept.
-      const state = current.state === 'CANCELED' ? 'CANCELED' : outcome.state;
-      if (current.replyMessageId || (isFinished(current.state) && current.state !== 'CANCELED')) return null;
-      const message =
-        postReply && job.botId && job.userId
-          ? await tx.message.create({
-              data: {
-                fromId: job.botId,
-                toId: job.userId,
-                body: outcome.text,
-                clientId: `job:${job.id}`,
-                stopped: state === 'CANCELED',
-              },
-              include: withUsers,
-            })
-          : null;
-      if (job.participationId && job.taskId) {
-        // The model's turn joins the study's data with the outcome, in the same transaction.
-        const usage = (outcome.usage ?? {}) as { prompt_tokens?: number; completion_tokens?: number };
-        const turn = {
-          text: outcome.text,
-          model: job.model,
-          promptTokens: usage.prompt_tokens ?? null,
-          completionTokens: usage.completion_tokens ?? null,
-          latencyMs: Date.now() - job.createdAt.getTime(),
-          outcome: state,
-          sentTurnIds: outcome.sentTurnIds ?? [],
-        };
-        await tx.studyTurn.upsert({
-          where: { jobId_role: { jobId: job.id, role: 'assistant' } },
-          create: {
-            participationId: job.participationId,
-            taskId: job.taskId,
-            role: 'assistant',
-            jobId: job.id,
-            ...turn,
-          },
-          update: turn,
-        });
-        await settleTokens(tx, job.id, usedTokens(outcome.usage), outcome.text.length > 0);
-      }
-      await recordUsage(tx, this.config.MODEL_PRICES, job, outcome.usage, outcome.text.length > 0);
-      const row = await tx.chatJob.update({
-        where: { id: job.id },
-        data: {
-          state,
-          text: outcome.text,
-          usage: (outcome.usage ?? undefined) as Prisma.InputJsonValue | undefined,
-          errorCode: outcome.error?.code ?? null,
-          errorMessage: outcome.error?.message ?? null,
-          finishedAt: current.finishedAt ?? new Date(),
-          replyMessageId: message?.id ?? null,
-        },
-      });
-      return { message, row };
-    });
+    const done = await finishWithReply(this.db, this.config.MODEL_PRICES, job, outcome);
     // The updated row is the final state: published as it is, without reading it again.
     if (done) await this.jobs.publish(toJobDto(done.row));
     else await this.publishCurrent(job.id);
