@@ -106,6 +106,9 @@ const schema = z
     PARTICIPATION_STARTS_PER_STUDY_PER_MINUTE: int(1, 1_000_000).default(120),
     // How often each process re-checks its open sockets' sessions (revoked, expired, user removed or role changed).
     SESSION_CHECK_SECONDS: int(1, 3600).default(15),
+    // How long a checked session is remembered in memory at most (0: ask Postgres on every request). A change
+    // forgets it at once, through Postgres' notifications; this only bounds the cost of a lost one.
+    SESSION_CACHE_SECONDS: int(0, 3600).default(60),
     // Single-node mode: how often expired sessions are deleted from Postgres.
     SESSION_PRUNE_SECONDS: int(1, 7 * 24 * 3600).default(3600),
     // issue 9, armour: limits every GraphQL document meets before it runs (HTTP and WebSocket), and framing.

@@ -4,6 +4,8 @@ import { resolveJwtSecret } from './auth/jwt-secret';
 import { createLimits, type Limits } from './auth/limits';
 import { createRateLimits, type RateLimits } from './auth/rate-limiter';
 import { seedUsers } from './auth/seed';
+import { SessionCache } from './auth/session-cache';
+import { SessionChangeListener } from './auth/session-changes';
 import { DbTokenStore } from './auth/token-store';
 import { Tokens } from './auth/tokens';
 import { loadBotConfigs } from './bots/bot-config';
@@ -96,7 +98,9 @@ export async function createServices(config: Config, log: Logger, roles: Roles):
   const presenceStore: PresenceStore = redis ? new RedisPresenceStore(redis, prefix) : new MemoryPresenceStore();
 
   const jwtSecret = await resolveJwtSecret(config.JWT_SECRET, config.DATA_DIR);
-  const tokens = new Tokens(jwtSecret, config.JWT_TTL_SECONDS, tokenStore);
+  const sessionCache = new SessionCache(config.SESSION_CACHE_SECONDS * 1000);
+  const sessionChanges = new SessionChangeListener(url, sessionCache, log);
+  const tokens = new Tokens(jwtSecret, config.JWT_TTL_SECONDS, tokenStore, sessionCache);
   const connections = new ConnectionRegistry();
   const presence = new PresenceService(
     presenceStore,
@@ -135,6 +139,7 @@ export async function createServices(config: Config, log: Logger, roles: Roles):
         .catch((err: unknown) => log.warn({ err }, 'session prune failed'));
     prune();
     timers.push(setInterval(prune, config.SESSION_PRUNE_SECONDS * 1000).unref());
+    if (config.SESSION_CACHE_SECONDS > 0) await sessionChanges.start();
     presence.start();
     bots.startHealthChecks(config.BOT_HEALTH_INTERVAL_SECONDS * 1000, (userId, online) => {
       presence
@@ -188,6 +193,7 @@ export async function createServices(config: Config, log: Logger, roles: Roles):
       const step = (what: string) => (err: unknown) => log.warn({ err }, `shutdown: ${what} failed`);
       for (const timer of timers) clearInterval(timer);
       stopCancelListener();
+      await sessionChanges.stop();
       bots.stop();
       presence.stop();
       await queue.close(jobGraceMs).catch(step('closing the queue'));

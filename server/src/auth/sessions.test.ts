@@ -6,6 +6,7 @@ import { promisify } from 'node:util';
 import jwt from 'jsonwebtoken';
 import { Client } from 'pg';
 import { codeOf, connect, gql, register } from '../test/graphql-client';
+import { sample, scrape } from '../test/metrics-client';
 import { type ServerMode, type ServerProcess, startServer, testEnv, uniqueName } from '../test/server-process';
 
 const ME = '{ me { id role } }';
@@ -79,6 +80,7 @@ for (const mode of ['redis', 'single-node'] as ServerMode[]) {
       const { token, user } = await register(server.url, uniqueName('sqlrole'));
       const socket = connect(server.wsUrl, token);
       await socket.connected;
+      assert.equal((await gql(server.url, ME, {}, token)).data?.me.role, 'USER', 'checked (and remembered) once');
       await sql(`UPDATE "User" SET role = 'ADMIN' WHERE id = $1`, [user.id]);
       assert.equal((await gql(server.url, ME, {}, token)).data?.me.role, 'ADMIN');
       assert.ok((await gql(server.url, ONLINE, {}, token)).data?.onlineUsers);
@@ -91,9 +93,42 @@ for (const mode of ['redis', 'single-node'] as ServerMode[]) {
       const { token, user } = await register(server.url, uniqueName('removed'));
       const socket = connect(server.wsUrl, token);
       await socket.connected;
+      assert.ok((await gql(server.url, ME, {}, token)).data?.me, 'checked (and remembered) once');
       await sql('DELETE FROM "User" WHERE id = $1', [user.id]);
       assert.equal(codeOf(await gql(server.url, ME, {}, token)), 'UNAUTHENTICATED');
       assert.equal(await closedWithin(socket.closed, 5000), 4401);
+    });
+
+    test('a session used many times is refused on the first request after it ends, by logout or in SQL', async () => {
+      const first = await register(server.url, uniqueName('remembered'));
+      // Another process that has checked the token too (with Redis; single-node mode has one process).
+      const other = mode === 'redis' ? await startServer(testEnv(mode)) : server;
+      try {
+        const fromMemory = async () =>
+          sample((await scrape(other.url)).text, 'parley_session_checks_total', { source: 'memory' });
+        const before = (await fromMemory()) || 0; // no sample before the first check
+        for (let i = 0; i < 5; i++) {
+          const answers = await Promise.all([
+            gql(server.url, ME, {}, first.token),
+            gql(other.url, ME, {}, first.token),
+          ]);
+          for (const answer of answers) assert.equal(answer.data?.me.id, first.user.id);
+        }
+        assert.ok((await fromMemory()) >= before + 4, 'later checks of the token need no statement');
+        const LOGOUT = 'mutation { logout }';
+        assert.equal((await gql(server.url, LOGOUT, {}, first.token)).data?.logout, true);
+        assert.equal(codeOf(await gql(server.url, ME, {}, first.token)), 'UNAUTHENTICATED');
+        assert.equal(codeOf(await gql(other.url, ME, {}, first.token)), 'UNAUTHENTICATED');
+
+        const second = await gql(server.url, LOGIN, { u: first.user.username, p: 'correct-horse' });
+        const token = second.data?.login.token as string;
+        for (const url of [server.url, other.url]) assert.ok((await gql(url, ME, {}, token)).data?.me);
+        await sql('DELETE FROM "Session" WHERE "userId" = $1', [first.user.id]);
+        for (const url of [server.url, other.url])
+          assert.equal(codeOf(await gql(url, ME, {}, token)), 'UNAUTHENTICATED');
+      } finally {
+        if (other !== server) await other.stop();
+      }
     });
   });
 

@@ -2,7 +2,9 @@ import { createSecretKey, type KeyObject, randomUUID } from 'node:crypto';
 import jwt from 'jsonwebtoken';
 import type { Viewer } from '../context';
 import { Role } from '../generated/prisma/enums';
-import type { TokenStore } from './token-store';
+import { metrics } from '../metrics/registry';
+import type { SessionCache } from './session-cache';
+import type { SessionUser, TokenStore } from './token-store';
 
 interface Claims {
   sub: string;
@@ -13,6 +15,10 @@ interface Claims {
 }
 
 const roles = new Set<string>(Object.values(Role));
+const sessionChecks = {
+  memory: metrics.sessionChecks.labels({ source: 'memory' }),
+  postgres: metrics.sessionChecks.labels({ source: 'postgres' }),
+};
 /** Tokens whose signature is remembered; the oldest is forgotten first. */
 const VERIFIED_CACHE_SIZE = 10_000;
 
@@ -39,11 +45,14 @@ export class Tokens {
    * expiry is checked again. Whether it is still allowed (the session check) is asked on every use.
    */
   private readonly verified = new Map<string, Claims>();
+  /** Session look-ups under way, so that concurrent requests with one token share a statement. */
+  private readonly reading = new Map<string, { epoch: number; read: Promise<SessionUser | undefined> }>();
 
   constructor(
     secret: string,
     private readonly ttlSeconds: number,
     private readonly store: TokenStore,
+    private readonly cache?: SessionCache,
   ) {
     this.secret = createSecretKey(Buffer.from(secret));
   }
@@ -67,9 +76,34 @@ export class Tokens {
   async verify(token: string): Promise<Viewer | null> {
     const claims = this.claimsOf(token);
     if (!claims) return null;
-    const user = (await this.store.holders([claims.jti])).get(claims.jti);
+    const known = this.cache?.get(claims.jti);
+    sessionChecks[known ? 'memory' : 'postgres'].inc();
+    const user = known ?? (await this.holder(claims));
     if (!user || user.id !== claims.sub) return null;
     return { ...user, jti: claims.jti };
+  }
+
+  /**
+   * Reads a session in Postgres. A request joins a read already under way for its token only while no change
+   * was heard since that read began (so never without the cache's notifications).
+   */
+  private holder(claims: Claims): Promise<SessionUser | undefined> {
+    const { jti } = claims;
+    const epoch = this.cache?.epoch ?? -1;
+    const under = this.reading.get(jti);
+    if (under && under.epoch === epoch && this.cache?.trusted) return under.read;
+    const read = this.store.holders([jti]).then((holders) => {
+      const user = holders.get(jti);
+      if (user) this.cache?.set(jti, user, claims.exp * 1000, epoch);
+      return user;
+    });
+    const entry = { epoch, read };
+    this.reading.set(jti, entry);
+    const done = () => {
+      if (this.reading.get(jti) === entry) this.reading.delete(jti);
+    };
+    read.then(done, done);
+    return read;
   }
 
   /** When a token stops working (its `exp`, in ms), or null when it is not a valid token. */

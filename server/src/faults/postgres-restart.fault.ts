@@ -3,9 +3,11 @@ import { chmod, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, test } from 'node:test';
+import { Client } from 'pg';
 import { type EmbeddedDatabase, startEmbeddedPostgres } from '../db/embedded';
 import { createLogger } from '../logger';
 import { codeOf, gql, register } from '../test/graphql-client';
+import { sample, scrape } from '../test/metrics-client';
 import { readiness, startServer, testEnv, uniqueName } from '../test/server-process';
 import { pollUntil } from '../test/wait-for';
 
@@ -45,6 +47,7 @@ describe('PostgreSQL restarted under a running API', () => {
         ]);
         const sent = await gql(server.url, SEND, { to: bob.user.id, body: 'before' }, alice.token);
         assert.equal(sent.errors, undefined);
+        assert.ok((await gql(server.url, HISTORY, { with: alice.user.id }, bob.token)).data, 'bob checked once');
 
         await pg.stop();
         const refused = await gql(server.url, SEND, { to: bob.user.id, body: 'during' }, alice.token);
@@ -64,6 +67,17 @@ describe('PostgreSQL restarted under a running API', () => {
           history.messages.map((m: { body: string }) => m.body),
           ['before', 'after'],
         );
+        // The process listens for session changes again, so it remembers checked sessions again...
+        await pollUntil(async () => {
+          const text = (await scrape(server.url)).text;
+          return sample(text, 'parley_session_cache_trusted') === 1 ? true : undefined;
+        }, 30_000);
+        assert.ok((await gql(server.url, HISTORY, { with: alice.user.id }, bob.token)).data, 'bob checked again');
+        // ...and bob's session, remembered, ended in SQL, is refused at once.
+        const sql = new Client({ connectionString: pg.url });
+        await sql.connect();
+        await sql.query('DELETE FROM "Session" WHERE "userId" = $1', [bob.user.id]).finally(() => sql.end());
+        assert.equal(codeOf(await gql(server.url, HISTORY, { with: alice.user.id }, bob.token)), 'UNAUTHENTICATED');
         assert.equal(server.child.exitCode, null);
         assert.doesNotMatch(server.output(), /Unhandled|uncaught/i);
       } finally {

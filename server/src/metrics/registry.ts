@@ -43,6 +43,17 @@ export const metrics = {
     labelNames: ['kind'] as const,
     registers: [registry],
   }),
+  sessionChecks: new Counter({
+    name: 'parley_session_checks_total',
+    help: 'Token checks by where the session was found live or not (memory: no statement; postgres: one)',
+    labelNames: ['source'] as const,
+    registers: [registry],
+  }),
+  sessionCacheTrusted: new Gauge({
+    name: 'parley_session_cache_trusted',
+    help: "1 while PostgreSQL's session change notifications reach this process (checked sessions are remembered)",
+    registers: [registry],
+  }),
   graphqlDuration: new Histogram({
     name: 'parley_graphql_operation_duration_seconds',
     help: 'GraphQL operations by operation name, type and transport (subscriptions: lifetime)',
