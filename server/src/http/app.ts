@@ -22,7 +22,7 @@ import { finalErrorHandler, notFoundJson } from './error-handler';
 import { createFormatError } from './format-error';
 import { graphqlRoute } from './graphql-route';
 import { readiness } from './readiness';
-import { apiSecurityHeaders, securityHeaders } from './security-headers';
+import { apiSecurityHeaderValues, securityHeaders } from './security-headers';
 import { validationRules } from './validation-rules';
 import { attachWebSocket } from './websocket';
 
@@ -110,7 +110,8 @@ export async function startHttpServer(services: Services, schema: GraphQLSchema)
   };
   fastRoute = graphqlRoute({
     apollo,
-    before: [apiSecurityHeaders(), corsPolicy],
+    before: [corsPolicy],
+    headers: apiSecurityHeaderValues(),
     maxBytes: config.MAX_REQUEST_BYTES,
     context: contextOf,
     log,

@@ -8,8 +8,10 @@ type Middleware = (req: IncomingMessage, res: ServerResponse, next: (error?: unk
 
 export interface GraphqlRouteOptions {
   apollo: ApolloServer<Context>;
-  /** The same security headers and CORS policy as every other route. */
+  /** The same CORS policy as every other route. */
   before: Middleware[];
+  /** Headers of every answer (the API's security headers). */
+  headers: Record<string, string>;
   maxBytes: number;
   context: (req: IncomingMessage) => Promise<Context>;
   log: Logger;
@@ -18,26 +20,32 @@ export interface GraphqlRouteOptions {
 /** Plain JSON only: other types, charsets and content encodings take express's full body parser. */
 const PLAIN_JSON = /^application\/json\s*(;\s*charset=utf-8\s*)?$/i;
 
-const jsonError = (res: ServerResponse, status: number, message: string, code: string) => {
-  const body = JSON.stringify({ errors: [{ message, extensions: { code } }] });
-  res.writeHead(status, {
-    'content-type': 'application/json; charset=utf-8',
-    'content-length': Buffer.byteLength(body),
-  });
-  res.end(body);
-};
+const errorBody = (message: string, code: string) => JSON.stringify({ errors: [{ message, extensions: { code } }] });
 
 /**
  * `POST /graphql` straight from node:http to Apollo, without express: its router, body parser and
  * ETag hashing cost about 100 µs per request, more than Apollo and the resolver together (README,
  * Performance). Returns false for anything it does not serve, which then goes through express.
  */
-export function graphqlRoute({ apollo, before, maxBytes, context, log }: GraphqlRouteOptions) {
-  const readBody = (req: IncomingMessage, res: ServerResponse, done: (text: string) => void) => {
+export function graphqlRoute({ apollo, before, headers: always, maxBytes, context, log }: GraphqlRouteOptions) {
+  // Every header in one writeHead: set one by one, each is validated twice (when set and when written).
+  const answer = (res: ServerResponse, status: number, headers: Record<string, string | number>, body: string) => {
+    res.writeHead(status, { ...always, ...headers, 'content-length': Buffer.byteLength(body) });
+    res.end(body);
+  };
+  const jsonError = (res: ServerResponse, status: number, message: string, code: string, requestId?: string) =>
+    answer(
+      res,
+      status,
+      { 'content-type': 'application/json; charset=utf-8', ...(requestId ? { 'x-request-id': requestId } : {}) },
+      errorBody(message, code),
+    );
+
+  const readBody = (req: IncomingMessage, res: ServerResponse, requestId: string, done: (text: string) => void) => {
     const declared = Number(req.headers['content-length']);
     if (declared > maxBytes) {
       req.resume();
-      return jsonError(res, 413, 'The request is too large.', 'PAYLOAD_TOO_LARGE');
+      return jsonError(res, 413, 'The request is too large.', 'PAYLOAD_TOO_LARGE', requestId);
     }
     const chunks: Buffer[] = [];
     let size = 0;
@@ -46,7 +54,7 @@ export function graphqlRoute({ apollo, before, maxBytes, context, log }: Graphql
       size += chunk.length;
       if (size > maxBytes && !refused) {
         refused = true;
-        jsonError(res, 413, 'The request is too large.', 'PAYLOAD_TOO_LARGE');
+        jsonError(res, 413, 'The request is too large.', 'PAYLOAD_TOO_LARGE', requestId);
       }
       if (!refused) chunks.push(chunk);
     });
@@ -56,7 +64,13 @@ export function graphqlRoute({ apollo, before, maxBytes, context, log }: Graphql
     req.on('error', () => res.destroy());
   };
 
-  const execute = async (req: IncomingMessage, res: ServerResponse, body: unknown, search: string) => {
+  const execute = async (
+    req: IncomingMessage,
+    res: ServerResponse,
+    body: unknown,
+    search: string,
+    requestId: string,
+  ) => {
     const headers = new HeaderMap();
     for (const [key, value] of Object.entries(req.headers)) {
       if (value !== undefined) headers.set(key, Array.isArray(value) ? value.join(', ') : value);
@@ -65,31 +79,27 @@ export function graphqlRoute({ apollo, before, maxBytes, context, log }: Graphql
       httpGraphQLRequest: { method: 'POST', headers, search, body },
       context: () => context(req),
     });
-    for (const [key, value] of response.headers) res.setHeader(key, value);
-    res.statusCode = response.status ?? 200;
-    if (response.body.kind === 'complete') {
-      res.setHeader('content-length', Buffer.byteLength(response.body.string));
-      res.end(response.body.string);
-      return;
-    }
+    const own: Record<string, string> = { 'x-request-id': requestId };
+    for (const [key, value] of response.headers) own[key] = value;
+    if (response.body.kind === 'complete') return answer(res, response.status ?? 200, own, response.body.string);
+    res.writeHead(response.status ?? 200, { ...always, ...own });
     for await (const chunk of response.body.asyncIterator) res.write(chunk);
     res.end();
   };
 
   const serve = (req: IncomingMessage, res: ServerResponse, search: string) => {
     const requestId = requestIdFrom(req.headers['x-request-id']);
-    res.setHeader('X-Request-Id', requestId);
-    readBody(req, res, (text) => {
+    readBody(req, res, requestId, (text) => {
       let body: unknown;
       try {
         body = JSON.parse(text);
       } catch {
-        return jsonError(res, 400, 'The request body is not valid JSON.', 'BAD_REQUEST');
+        return jsonError(res, 400, 'The request body is not valid JSON.', 'BAD_REQUEST', requestId);
       }
-      runWithRequestId(requestId, () => execute(req, res, body, search)).catch((error: unknown) => {
+      runWithRequestId(requestId, () => execute(req, res, body, search, requestId)).catch((error: unknown) => {
         log.error({ err: error }, 'unexpected error in the GraphQL route');
         if (res.headersSent) return void res.destroy();
-        jsonError(res, 500, 'Internal server error.', 'INTERNAL_SERVER_ERROR');
+        jsonError(res, 500, 'Internal server error.', 'INTERNAL_SERVER_ERROR', requestId);
       });
     });
   };

@@ -39,5 +39,27 @@ export function securityHeaders(studyFrameAncestors: string[]): RequestHandler {
   return (req, res, next) => (/^\/study(\/|$)/.test(req.path) ? study : everywhere)(req, res, next);
 }
 
-/** The headers of every path outside /study (the API's own), for a route served without express. */
+/** The headers of every path outside /study (the API's own). */
 export const apiSecurityHeaders = () => headers([]);
+
+/**
+ * The API's security headers as one object, made once by running helmet against a recording response: they
+ * depend on no request, and setting them one by one per request cost about 5% of a small request's CPU.
+ */
+export function apiSecurityHeaderValues(): Record<string, string> {
+  const values: Record<string, string> = {};
+  const recorder = {
+    setHeader: (name: string, value: unknown) => {
+      values[name.toLowerCase()] = String(value);
+    },
+    removeHeader: (name: string) => {
+      delete values[name.toLowerCase()];
+    },
+  };
+  let done = false;
+  apiSecurityHeaders()({} as never, recorder as never, () => {
+    done = true;
+  });
+  if (!done) throw new Error('helmet did not finish synchronously');
+  return values;
+}
