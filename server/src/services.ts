@@ -11,8 +11,9 @@ import { Tokens } from './auth/tokens';
 import { loadBotConfigs } from './bots/bot-config';
 import { BotRegistry } from './bots/bot-registry';
 import { ChatService } from './chat/chat.service';
+import { UserCache } from './chat/user-cache';
 import type { Config } from './config';
-import { createDb, type Db } from './db/client';
+import { createDb, type Db, poolOf } from './db/client';
 import { type EmbeddedDatabase, startEmbeddedPostgres } from './db/embedded';
 import { applyMigrations } from './db/migrations';
 import { JobProcessor } from './jobs/job-processor';
@@ -99,7 +100,8 @@ export async function createServices(config: Config, log: Logger, roles: Roles):
 
   const jwtSecret = await resolveJwtSecret(config.JWT_SECRET, config.DATA_DIR);
   const sessionCache = new SessionCache(config.SESSION_CACHE_SECONDS * 1000);
-  const sessionChanges = new SessionChangeListener(url, sessionCache, log);
+  const userCache = new UserCache(poolOf(db), config.SESSION_CACHE_SECONDS * 1000);
+  const sessionChanges = new SessionChangeListener(url, [sessionCache, userCache], log);
   const tokens = new Tokens(jwtSecret, config.JWT_TTL_SECONDS, tokenStore, sessionCache);
   const connections = new ConnectionRegistry();
   const presence = new PresenceService(
@@ -125,7 +127,7 @@ export async function createServices(config: Config, log: Logger, roles: Roles):
       )
     : new InProcessQueue(retry, log);
   const jobs = new JobsService(db, queue, pubsub, limits.chat, bots, config, log);
-  const chat = new ChatService(db, pubsub, config.MAX_MESSAGE_CHARS, jobs, limits.messages);
+  const chat = new ChatService(db, pubsub, config.MAX_MESSAGE_CHARS, jobs, limits.messages, userCache);
   const participantChanges = new ParticipantChanges(db, pubsub, log);
   const timers: NodeJS.Timeout[] = [];
   let stopCancelListener = () => {};

@@ -1,4 +1,5 @@
 import { metrics } from '../metrics/registry';
+import type { ChangeSubscriber } from './session-changes';
 import type { SessionUser } from './token-store';
 
 interface Entry {
@@ -13,7 +14,7 @@ interface Entry {
  * (`SessionChangeListener`): until the listener is up, and from the moment it drops, every check asks
  * Postgres. A change forgets the entry at once; `maxAgeMs` bounds what a lost notification could cost.
  */
-export class SessionCache {
+export class SessionCache implements ChangeSubscriber {
   private readonly entries = new Map<string, Entry>();
   private readonly byUser = new Map<string, Set<string>>();
   private live = false;

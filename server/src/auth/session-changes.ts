@@ -1,15 +1,22 @@
 import pg from 'pg';
 import type { Logger } from '../logger';
-import type { SessionCache } from './session-cache';
+
+/** A cache that follows the notifications: told of each change, and whether changes may have been missed. */
+export interface ChangeSubscriber {
+  /** 's:<jti>' (a session ended) or 'u:<user id>' (the account changed or went). */
+  changed(payload: string): void;
+  /** Notifications flow (true) or may be missed (false): either way nothing read before counts. */
+  trust(live: boolean): void;
+}
 
 /** The channel the triggers of migration 20261127000000_session_notifications notify. */
 const CHANNEL = 'parley_sessions';
 const RETRY_MS = [100, 500, 1000, 2000, 5000];
 
 /**
- * Holds one connection that LISTENs for session and account changes and hands each to the cache. The cache
+ * Holds one connection that LISTENs for session and account changes and hands each to the caches. A cache
  * is trusted only while this connection is up and listening; when it drops (Postgres restarted, network
- * gone) the cache is emptied and bypassed until a new connection listens again.
+ * gone) the caches are emptied and bypassed until a new connection listens again.
  */
 export class SessionChangeListener {
   private client: pg.Client | null = null;
@@ -19,7 +26,7 @@ export class SessionChangeListener {
 
   constructor(
     private readonly url: string,
-    private readonly cache: SessionCache,
+    private readonly caches: ChangeSubscriber[],
     private readonly log: Logger,
   ) {}
 
@@ -31,7 +38,7 @@ export class SessionChangeListener {
   async stop(): Promise<void> {
     this.stopped = true;
     clearTimeout(this.retry);
-    this.cache.trust(false);
+    this.trust(false);
     const client = this.client;
     this.client = null;
     await client?.end().catch(() => undefined);
@@ -43,7 +50,7 @@ export class SessionChangeListener {
     const lose = (err?: unknown) => {
       if (lost) return;
       lost = true;
-      this.cache.trust(false);
+      this.trust(false);
       if (this.client === client) this.client = null;
       if (!this.stopped) {
         this.log.warn({ err }, 'session change notifications lost: every session is checked in Postgres');
@@ -53,7 +60,9 @@ export class SessionChangeListener {
     };
     client.on('error', lose);
     client.on('end', () => lose());
-    client.on('notification', (message) => this.cache.changed(message.payload ?? ''));
+    client.on('notification', ({ payload = '' }) => {
+      for (const cache of this.caches) cache.changed(payload);
+    });
     try {
       await client.connect();
       await client.query(`LISTEN ${CHANNEL}`);
@@ -65,7 +74,11 @@ export class SessionChangeListener {
     this.client = client;
     if (this.failures) this.log.info('session change notifications back: known sessions are cached again');
     this.failures = 0;
-    this.cache.trust(true);
+    this.trust(true);
+  }
+
+  private trust(live: boolean): void {
+    for (const cache of this.caches) cache.trust(live);
   }
 
   private schedule(): void {

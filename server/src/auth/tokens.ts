@@ -141,11 +141,15 @@ export class Tokens {
     return this.verify(header.replace(/^Bearer\s+/i, '').trim());
   }
 
-  revoke(jti: string) {
-    return this.store.revoke(jti);
+  /** Ends a session; this process forgets it at once, the others when Postgres notifies them. */
+  async revoke(jti: string) {
+    await this.store.revoke(jti);
+    this.cache?.changed(`s:${jti}`);
   }
 
-  revokeUser(userId: string) {
-    return this.store.revokeUser(userId);
+  async revokeUser(userId: string) {
+    const revoked = await this.store.revokeUser(userId);
+    this.cache?.changed(`u:${userId}`);
+    return revoked;
   }
 }

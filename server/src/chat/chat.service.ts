@@ -1,7 +1,7 @@
 import type { Pool } from 'pg';
 import type { RateLimit } from '../auth/rate-limiter';
 import type { Viewer } from '../context';
-import { type Db, isUniqueViolation, poolOf } from '../db/client';
+import { type Db, isForeignKeyViolation, isUniqueViolation, poolOf } from '../db/client';
 import { badInput, notFound } from '../errors';
 import { parseId } from '../ids';
 import type { JobsService } from '../jobs/jobs.service';
@@ -9,7 +9,8 @@ import { metrics } from '../metrics/registry';
 import type { PubSub } from '../pubsub';
 import { userMessagesTopic } from './chat.topics';
 import { type MessageDto, toMessageDto, withUsers } from './message.dto';
-import { insertMessage, lookUpSend } from './message-sql';
+import { insertMessage } from './message-sql';
+import type { UserCache } from './user-cache';
 
 export interface SendInput {
   toUserId: string;
@@ -30,6 +31,7 @@ export class ChatService {
     private readonly jobs: JobsService,
     /** MESSAGES_PER_MINUTE, per sender. */
     private readonly messageRate: RateLimit,
+    private readonly users: UserCache,
   ) {
     this.pool = poolOf(db);
   }
@@ -48,22 +50,28 @@ export class ChatService {
     if (clientId !== null && (clientId.length === 0 || clientId.length > MAX_CLIENT_ID)) {
       throw badInput(`clientId must be 1 to ${MAX_CLIENT_ID} characters.`, 'clientId');
     }
-    // One statement for both look-ups: the two users of the message (their rows make the DTO, so the insert
-    // needs no joins after it), and an earlier send with this clientId.
-    const { users: byId, earlierId } = await lookUpSend(this.pool, toId, viewer.id, clientId);
-    if (earlierId) {
-      const message = await this.byId(earlierId);
-      // A retry may follow a send that was stored but not published (Redis failed in between): publish again;
-      // receivers merge by id.
-      await this.publish(message);
-      return { message, created: false };
-    }
     if (toId === viewer.id) throw badInput('You cannot message yourself.', 'toUserId');
-    await this.messageRate.consume(viewer.id);
+    // The two accounts make the DTO, so the insert needs no joins after it; known ones need no statement.
+    const byId = await this.users.get([viewer.id, toId]);
     const sender = byId.get(viewer.id);
     const recipient = byId.get(toId);
     if (!recipient) throw notFound('No such user.');
     if (!sender) throw notFound('Your account is gone.');
+    // A message to a bot is looked for first: its retry must not meet the model-call limits its first try passed.
+    const earlier = recipient.isBot && clientId ? await this.findByClientId(viewer.id, clientId) : null;
+    if (earlier) return this.resend(earlier);
+    // Counted before the insert; a retry (the same clientId, found by the insert's unique key) gets it back,
+    // and one refused by the limit still gets its stored message.
+    const refusedRetry = await this.messageRate.consume(viewer.id).then(
+      () => null,
+      async (error: unknown) => {
+        const stored = clientId ? await this.findByClientId(viewer.id, clientId) : null;
+        if (!stored) throw error;
+        await this.messageRate.reward(viewer.id); // a refused attempt is counted too
+        return stored;
+      },
+    );
+    if (refusedRetry) return this.resend(refusedRetry);
 
     const data = { fromId: viewer.id, toId, body: input.body, clientId };
     const dto = (row: { id: string; createdAt: Date }): MessageDto => ({
@@ -88,13 +96,25 @@ export class ChatService {
         message = dto(await insertMessage(this.pool, data));
       }
     } catch (error) {
-      const existing = clientId && isUniqueViolation(error) ? await this.findByClientId(viewer.id, clientId) : null;
-      if (existing) return { message: existing, created: false };
-      throw error;
+      // An account removed since it was read (memory or statement) is a user that no longer exists.
+      if (isForeignKeyViolation(error)) throw notFound('No such user.');
+      const earlier = clientId && isUniqueViolation(error) ? await this.findByClientId(viewer.id, clientId) : null;
+      if (!earlier) throw error;
+      await this.messageRate.reward(viewer.id);
+      return this.resend(earlier);
     }
     metrics.messagesSent.inc();
     await this.publish(message);
     return { message, created: true };
+  }
+
+  /**
+   * A retry's answer: the stored message. The first attempt may have been stored but not published (Redis
+   * failed in between), so it is published again; receivers merge by id.
+   */
+  private async resend(message: MessageDto): Promise<{ message: MessageDto; created: boolean }> {
+    await this.publish(message);
+    return { message, created: false };
   }
 
   /** Publishes a stored message to its recipient and to the sender's other connections. */
@@ -142,10 +162,6 @@ export class ChatService {
       include: withUsers,
     });
     return rows.map(toMessageDto);
-  }
-
-  private async byId(id: string) {
-    return toMessageDto(await this.db.message.findUniqueOrThrow({ where: { id }, include: withUsers }));
   }
 
   private async findByClientId(fromId: string, clientId: string) {

@@ -29,3 +29,9 @@ export function isUniqueViolation(error: unknown): boolean {
   const code = typeof error === 'object' && error !== null ? (error as { code?: unknown }).code : undefined;
   return code === 'P2002' || code === '23505';
 }
+
+/** A foreign key violation (e.g. a row's user removed meanwhile): Prisma's code, or Postgres' own. */
+export function isForeignKeyViolation(error: unknown): boolean {
+  const code = typeof error === 'object' && error !== null ? (error as { code?: unknown }).code : undefined;
+  return code === 'P2003' || code === '23503';
+}

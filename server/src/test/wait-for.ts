@@ -19,3 +19,11 @@ export async function pollUntil<T>(probe: () => Promise<T | undefined>, timeoutM
     await new Promise((resolve) => setTimeout(resolve, everyMs));
   }
 }
+
+/**
+ * Asks until `holds` is true, for at most `ms`: for what another process learns from a notification, which
+ * arrives moments after the change that caused it, not before the next request.
+ */
+export async function soon(holds: () => Promise<boolean>, ms = 3000): Promise<void> {
+  await pollUntil(async () => ((await holds()) ? true : undefined), ms, 10);
+}
