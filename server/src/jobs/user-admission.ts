@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { Pool, PoolClient } from 'pg';
+import type { Pool, PoolClient, QueryResult } from 'pg';
 import type { Config } from '../config';
 import { type ChatJob, Prisma } from '../generated/prisma/client';
 import type { Role } from '../generated/prisma/enums';
@@ -21,10 +21,13 @@ const INSERT = `INSERT INTO "ChatJob" (id, "userId", "taskId", "botId", "trigger
 
 type Inserted = ChatJob & { quotaRole: Role | null; quotaRequests: number | null; quotaTokens: number | null };
 
+/** Inputs up to this size (as JSON) go in BEGIN's round trip as literals; larger ones as a parameter of their own. */
+const INLINE_MAX = 64 * 1024;
+
 /**
  * The limits of admission.ts for a user's job (CHAT_MAX_CONCURRENT, then the daily quota), with the count and
- * the insert in one statement, in a transaction on one pooled connection: BEGIN and the owner's lock (the same
- * advisory lock as checkOpenAndQuota's) go in one round trip, then the INSERT, then COMMIT (durable: the job row
+ * the insert in one statement, in a transaction on one pooled connection: BEGIN, the owner's lock (the same
+ * advisory lock as checkOpenAndQuota's) and the INSERT go in one round trip, then COMMIT (durable: the job row
  * must outlive a crash). `checkRate` runs once the row is written (see withinRate); what throws rolls it back.
  */
 export function admitUserJob(
@@ -33,27 +36,34 @@ export function admitUserJob(
   job: NewJob & { userId: string },
   checkRate: () => Promise<void>,
 ): Promise<ChatJob> {
-  const lock = (client: PoolClient) =>
+  const input = JSON.stringify(job.input);
+  const values = [
+    randomUUID(),
+    job.userId,
+    job.taskId ?? null,
+    job.botId ?? null,
+    job.triggerMessageId ?? null,
+    job.model,
+    input,
+    job.reservedTokens,
+    job.requestId ?? null,
+    utc(new Date()),
+    config.CHAT_MAX_CONCURRENT,
+  ];
+  return inUserTransaction(pool, async (client) => {
     // Bounded as Prisma's transactions were (15 s): a statement waiting longer on the lock gives up.
-    `SET LOCAL statement_timeout = 15000; SELECT pg_advisory_xact_lock(hashtextextended(${client.escapeLiteral(`chat:user:${job.userId}`)}, 0))`;
-  return inUserTransaction(pool, lock, async (client) => {
-    const { rows } = await client.query<Inserted>({
-      name: 'jobs-insert-user',
-      text: INSERT,
-      values: [
-        randomUUID(),
-        job.userId,
-        job.taskId ?? null,
-        job.botId ?? null,
-        job.triggerMessageId ?? null,
-        job.model,
-        JSON.stringify(job.input),
-        job.reservedTokens,
-        job.requestId ?? null,
-        utc(new Date()),
-        config.CHAT_MAX_CONCURRENT,
-      ],
-    });
+    const begin = `BEGIN; SET LOCAL statement_timeout = 15000;
+      SELECT pg_advisory_xact_lock(hashtextextended(${client.escapeLiteral(`chat:user:${job.userId}`)}, 0))`;
+    let rows: Inserted[];
+    if (input.length <= INLINE_MAX) {
+      // pg answers a query of several statements with one result each: the INSERT's is the last.
+      const inline = INSERT.replace(/\$(\d+)/g, (_, n: string) => literal(client, values[Number(n) - 1]));
+      const results = (await client.query(`${begin}; ${inline}`)) as unknown as QueryResult<Inserted>[];
+      rows = results.at(-1)?.rows ?? [];
+    } else {
+      await client.query(begin);
+      ({ rows } = await client.query<Inserted>({ name: 'jobs-insert-user', text: INSERT, values }));
+    }
     const row = rows[0];
     if (!row) throw tooMany(config);
     const { quotaRole, quotaRequests, quotaTokens, ...inserted } = row;
@@ -64,15 +74,21 @@ export function admitUserJob(
   });
 }
 
-async function inUserTransaction<T>(
-  pool: Pool,
-  begin: (client: PoolClient) => string,
-  work: (client: PoolClient) => Promise<T>,
-): Promise<T> {
+/** A value written into SQL text: pg's own quoting for strings, integers as they are. */
+function literal(client: PoolClient, value: string | number | null): string {
+  if (value === null) return 'NULL';
+  if (typeof value === 'number') {
+    if (!Number.isSafeInteger(value)) throw new Error(`not an integer: ${value}`);
+    return String(value);
+  }
+  return client.escapeLiteral(value);
+}
+
+/** Runs `work`, which begins the transaction, then commits; rolls back when `work` throws. */
+async function inUserTransaction<T>(pool: Pool, work: (client: PoolClient) => Promise<T>): Promise<T> {
   const client = await pool.connect();
   let broken: Error | undefined;
   try {
-    await client.query(`BEGIN; ${begin(client)}`);
     const result = await work(client);
     await client.query('COMMIT');
     return result;
