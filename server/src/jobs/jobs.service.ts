@@ -40,7 +40,14 @@ export class JobsService {
     private readonly log: Logger,
   ) {
     this.pool = poolOf(db);
-    this.updates = new JobUpdates(pubsub);
+    this.updates = new JobUpdates(
+      pubsub,
+      async (jobId) => {
+        const job = await readJob(this.pool, jobId);
+        return job && toJobDto(job);
+      },
+      log,
+    );
     this.admission = new JobAdmission(db, this.pool, queue, chatRate, config, log);
   }
 
