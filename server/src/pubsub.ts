@@ -1,5 +1,6 @@
 import { RedisPubSub } from 'graphql-redis-subscriptions';
 import { PubSub as MemoryPubSub, type PubSubEngine } from 'graphql-subscriptions';
+import type { Redis } from 'ioredis';
 import { queueIterator } from './async-queue';
 import type { Logger } from './logger';
 import { createRedis } from './redis';
@@ -21,8 +22,19 @@ export interface PubSub {
    * published meanwhile never reached this process's subscribers. Returns the unregister function.
    */
   onResumed(handler: () => void): () => void;
+  /**
+   * One subscription to every topic that starts with `topicPrefix` (with Redis one PSUBSCRIBE), resolving once
+   * live: `handler` gets each event's topic and a function that parses its payload, so that a process hearing
+   * many topics parses only those it wants. Returns the unsubscribe function.
+   */
+  listenPrefix(topicPrefix: string, handler: PrefixHandler): Promise<() => void>;
   close(): Promise<void>;
 }
+
+export type PrefixHandler = (topic: string, payload: () => unknown) => void;
+
+/** How the Redis engine subscribes to a prefix of its full topic names; without it they are heard in process. */
+type PrefixListen = (fullPrefix: string, handler: PrefixHandler) => Promise<() => void>;
 
 class EnginePubSub implements PubSub {
   constructor(
@@ -30,7 +42,11 @@ class EnginePubSub implements PubSub {
     private readonly prefix: string,
     private readonly onClose: () => Promise<void>,
     private readonly resumed = new EventTarget(),
+    private readonly prefixListen?: PrefixListen,
   ) {}
+
+  /** In-process prefix listeners (no Redis), by full prefix. */
+  private readonly local = new Map<string, Set<PrefixHandler>>();
 
   onResumed(handler: () => void) {
     this.resumed.addEventListener('resumed', handler);
@@ -38,7 +54,23 @@ class EnginePubSub implements PubSub {
   }
 
   publish(topic: string, payload: unknown) {
+    for (const [prefix, handlers] of this.local) {
+      if (!topic.startsWith(prefix)) continue;
+      for (const handler of handlers) handler(topic, () => payload);
+    }
     return this.engine.publish(this.prefix + topic, payload);
+  }
+
+  async listenPrefix(topicPrefix: string, handler: PrefixHandler) {
+    const cut = this.prefix.length;
+    if (this.prefixListen)
+      return this.prefixListen(this.prefix + topicPrefix, (topic, payload) => handler(topic.slice(cut), payload));
+    const handlers = this.local.get(topicPrefix) ?? new Set();
+    this.local.set(topicPrefix, handlers.add(handler));
+    return () => {
+      handlers.delete(handler);
+      if (!handlers.size) this.local.delete(topicPrefix);
+    };
   }
 
   iterate<T>(topic: string) {
@@ -97,5 +129,25 @@ export function createPubSub(redisUrl: string | undefined, prefix: string, log: 
       await engine.close();
     },
     resumed,
+    (fullPrefix, handler) => listenPattern(subscriber, fullPrefix, handler),
   );
+}
+
+/** A PSUBSCRIBE to every channel starting with `fullPrefix` (ioredis subscribes it again after a reconnect). */
+async function listenPattern(subscriber: Redis, fullPrefix: string, handler: PrefixHandler) {
+  const pattern = `${fullPrefix.replace(/[*?[\]\\]/g, '\\$&')}*`;
+  const onMessage = (heard: string, channel: string, message: string) => {
+    if (heard === pattern) handler(channel, () => JSON.parse(message));
+  };
+  subscriber.on('pmessage', onMessage);
+  try {
+    await subscriber.psubscribe(pattern);
+  } catch (error) {
+    subscriber.off('pmessage', onMessage);
+    throw error;
+  }
+  return () => {
+    subscriber.off('pmessage', onMessage);
+    subscriber.punsubscribe(pattern).catch(() => {});
+  };
 }

@@ -1,9 +1,8 @@
 import type { Config } from '../config';
 import { AppError } from '../errors';
-import type { ChatJob, Prisma } from '../generated/prisma/client';
+import type { Prisma } from '../generated/prisma/client';
 import type { Role } from '../generated/prisma/enums';
 import { checkDailyQuota, type DailyQuota, effectiveQuota } from '../usage/daily-quota';
-import { insertUserJobIfRoom, type NewJob } from './insert-job';
 import { type JobOwner, ownerKey } from './job-owner';
 
 export interface AdmissionFacts {
@@ -40,7 +39,8 @@ export async function admissionFacts(
   return { open: Number(row?.open ?? 0), quota: effectiveQuota(config, row?.role, row) };
 }
 
-const tooMany = (config: Config) =>
+/** The refusal of a call beyond CHAT_MAX_CONCURRENT. */
+export const tooMany = (config: Config) =>
   new AppError(
     'RATE_LIMITED',
     `Wait for your earlier replies to finish (at most ${config.CHAT_MAX_CONCURRENT} at once).`,
@@ -60,22 +60,4 @@ export async function checkOpenAndQuota(tx: Prisma.TransactionClient, config: Co
   const { open, quota } = await admissionFacts(tx, config, owner);
   if (open >= config.CHAT_MAX_CONCURRENT) throw tooMany(config);
   if (owner.kind === 'user' && quota) await checkDailyQuota(tx, quota, owner.userId);
-}
-
-/**
- * The same limits as checkOpenAndQuota for a user's job, with the count and the insert in one statement: the
- * row is written only when there is room; a quota that then refuses rolls it back with the transaction.
- */
-export async function insertWithinLimits(
-  tx: Prisma.TransactionClient,
-  config: Config,
-  job: NewJob & { userId: string },
-): Promise<ChatJob> {
-  const owner: JobOwner = { kind: 'user', userId: job.userId };
-  await lockOwner(tx, owner);
-  const admitted = await insertUserJobIfRoom(tx, job, config.CHAT_MAX_CONCURRENT);
-  if (!admitted) throw tooMany(config);
-  const quota = effectiveQuota(config, admitted.quota.role, admitted.quota);
-  await checkDailyQuota(tx, quota, job.userId, admitted.job);
-  return admitted.job;
 }

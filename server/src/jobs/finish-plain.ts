@@ -1,8 +1,9 @@
+import type { Pool } from 'pg';
 import type { ModelCallError } from '../bots/model-errors';
-import type { Db } from '../db/client';
 import type { ChatJob } from '../generated/prisma/client';
 import type { ModelPrices } from '../usage/usage-config';
 import { costOf, usageTokens } from '../usage/usage-record';
+import { JOB_COLUMNS, UTC, utc } from './job-sql';
 
 export interface PlainOutcome {
   state: 'COMPLETED' | 'FAILED' | 'CANCELED';
@@ -11,6 +12,26 @@ export interface PlainOutcome {
   error?: ModelCallError;
 }
 
+const FINISH = `
+  WITH done AS (
+    UPDATE "ChatJob" SET
+      state = CASE WHEN state = 'CANCELED' THEN state ELSE $2::"JobState" END,
+      text = $3,
+      usage = COALESCE($4::jsonb, usage),
+      "errorCode" = $5,
+      "errorMessage" = $6,
+      "finishedAt" = COALESCE("finishedAt", ${UTC(7)})
+    WHERE id = $1::uuid AND "replyMessageId" IS NULL AND state IN ('QUEUED', 'ACTIVE', 'CANCELED')
+    RETURNING *
+  ), recorded AS (
+    INSERT INTO "UsageRecord" ("jobId", "userId", "botId", "participationId", model, "promptTokens",
+      "completionTokens", "costUsd", "createdAt", "finishedAt")
+    SELECT id, "userId", "botId", "participationId", model, $8::int, $9::int, $10::float8, "createdAt", ${UTC(7)}
+    FROM done
+    ON CONFLICT DO NOTHING
+  )
+  SELECT ${JOB_COLUMNS} FROM done AS "ChatJob"`;
+
 /**
  * Finishes a job that posts no message and belongs to no study (a user's submitChat) in one statement: the
  * outcome and its usage record are written together, as the finishing transaction of other jobs does. Like it,
@@ -18,7 +39,7 @@ export interface PlainOutcome {
  * UPDATE locks the row and re-checks it after a concurrent cancel commits, so no read is needed first.
  */
 export async function finishPlain(
-  db: Db,
+  pool: Pool,
   prices: ModelPrices,
   job: ChatJob,
   outcome: PlainOutcome,
@@ -26,26 +47,21 @@ export async function finishPlain(
   const { promptTokens, completionTokens } = usageTokens(job, outcome.usage, outcome.text.length > 0);
   const cost = costOf(prices, job.model, promptTokens, completionTokens);
   const usage = outcome.usage == null ? null : JSON.stringify(outcome.usage);
-  const now = new Date();
-  const [row] = await db.$queryRaw<ChatJob[]>`
-    WITH done AS (
-      UPDATE "ChatJob" SET
-        state = CASE WHEN state = 'CANCELED' THEN state ELSE ${outcome.state}::"JobState" END,
-        text = ${outcome.text},
-        usage = COALESCE(${usage}::jsonb, usage),
-        "errorCode" = ${outcome.error?.code ?? null},
-        "errorMessage" = ${outcome.error?.message ?? null},
-        "finishedAt" = COALESCE("finishedAt", ${now}::timestamp(3))
-      WHERE id = ${job.id}::uuid AND "replyMessageId" IS NULL AND state IN ('QUEUED', 'ACTIVE', 'CANCELED')
-      RETURNING *
-    ), recorded AS (
-      INSERT INTO "UsageRecord" ("jobId", "userId", "botId", "participationId", model, "promptTokens",
-        "completionTokens", "costUsd", "createdAt", "finishedAt")
-      SELECT id, "userId", "botId", "participationId", model, ${promptTokens}::int, ${completionTokens}::int,
-        ${cost}::float8, "createdAt", ${now}::timestamp(3)
-      FROM done
-      ON CONFLICT DO NOTHING
-    )
-    SELECT * FROM done`;
-  return row ?? null;
+  const { rows } = await pool.query<ChatJob>({
+    name: 'jobs-finish-plain',
+    text: FINISH,
+    values: [
+      job.id,
+      outcome.state,
+      outcome.text,
+      usage,
+      outcome.error?.code ?? null,
+      outcome.error?.message ?? null,
+      utc(new Date()),
+      promptTokens,
+      completionTokens,
+      cost,
+    ],
+  });
+  return rows[0] ?? null;
 }

@@ -1,19 +1,20 @@
+import type { Pool } from 'pg';
 import type { BotRegistry } from '../bots/bot-registry';
 import { callModel } from '../bots/model-call';
 import { ModelCallError } from '../bots/model-errors';
 import type { ChatService } from '../chat/chat.service';
 import { toMessageDto } from '../chat/message.dto';
 import type { Config } from '../config';
-import type { Db } from '../db/client';
+import { type Db, poolOf } from '../db/client';
 import type { ChatJob } from '../generated/prisma/client';
 import type { Logger } from '../logger';
 import { metrics } from '../metrics/registry';
 import { type JobRun, PermanentJobError } from '../queue';
 import type { ParticipantChanges } from '../study/participant-changes';
-import { ASYNC_COMMIT } from './async-commit';
 import { isFinished, toJobDto } from './chat-job.dto';
 import { finishPlain } from './finish-plain';
 import { finishWithReply, type JobOutcome } from './finish-with-reply';
+import { claimJob, saveText } from './job-sql';
 import type { JobsService } from './jobs.service';
 import { prepareCall } from './prepare-call';
 
@@ -42,6 +43,8 @@ function later(fn: () => void, ms: number): () => void {
  * completes the job, so a job retried after a crash can never post twice.
  */
 export class JobProcessor {
+  private readonly pool: Pool;
+
   constructor(
     private readonly db: Db,
     private readonly jobs: JobsService,
@@ -50,18 +53,13 @@ export class JobProcessor {
     private readonly config: Config,
     private readonly log: Logger,
     private readonly participantChanges: ParticipantChanges,
-  ) {}
+  ) {
+    this.pool = poolOf(db);
+  }
 
   readonly process = async (run: JobRun): Promise<void> => {
     // Claimed and read in one statement (UPDATE ... RETURNING); only a job that is gone or finished needs a read.
-    // Committed without waiting for the disk (see ASYNC_COMMIT): a claim lost in a database crash is a job that
-    // had not started yet, and the queue runs it again.
-    const [job] = await this.db.$queryRaw<ChatJob[]>`
-      UPDATE "ChatJob" SET state = 'ACTIVE', attempts = ${run.attempt}::int, "startedAt" = ${new Date()}::timestamp(3),
-        text = '', "errorCode" = NULL, "errorMessage" = NULL
-      FROM ${ASYNC_COMMIT}
-      WHERE id = ${run.jobId}::uuid AND state IN ('QUEUED', 'ACTIVE')
-      RETURNING "ChatJob".*`;
+    const job = await claimJob(this.pool, run.jobId, run.attempt);
     if (!job) {
       const gone = await this.db.chatJob.findUnique({ where: { id: run.jobId } });
       // E.g. canceled while its first worker was dying: make sure subscribers hear the end.
@@ -89,9 +87,7 @@ export class JobProcessor {
         do {
           behind = false;
           const snapshot = text;
-          // Streamed text is transient (the final text is committed durably), so no wait for the disk either.
-          await this.db.$executeRaw`UPDATE "ChatJob" SET text = ${snapshot} FROM ${ASYNC_COMMIT}
-            WHERE id = ${job.id}::uuid AND state = 'ACTIVE'`;
+          await saveText(this.pool, job.id, snapshot);
           await this.jobs.publish({
             ...toJobDto(job),
             state: 'ACTIVE',
@@ -171,7 +167,7 @@ export class JobProcessor {
   private async finish(job: ChatJob, outcome: JobOutcome) {
     if (!job.botId && !job.participationId) {
       // No message and no study turn to write: one statement instead of a transaction.
-      const row = await finishPlain(this.db, this.config.MODEL_PRICES, job, outcome);
+      const row = await finishPlain(this.pool, this.config.MODEL_PRICES, job, outcome);
       if (row) await this.jobs.publish(toJobDto(row));
       else await this.publishCurrent(job.id);
       return;

@@ -2,14 +2,13 @@ import { Arg, Ctx, ID, Mutation, Query, Resolver, Root, Subscription } from 'typ
 import { type Context, requireJobOwner, requireParticipant } from '../context';
 import { type ChatJobDto, isFinished } from './chat-job.dto';
 import { ChatJobType } from './chat-job.type';
-import { jobTopic } from './jobs.topics';
 import { SubmitChatInput } from './submit-chat.input';
 
 /** The job's current state first, then every change, ending with the final state. */
 async function* followJob(ctx: Context, jobId: string): AsyncGenerator<ChatJobDto> {
   const owner = requireJobOwner(ctx);
-  // Subscribed before the snapshot is read: an update published in between is not lost.
-  const updates = await ctx.services.pubsub.subscribeNow<ChatJobDto>(jobTopic(jobId));
+  // Following before the snapshot is read: an update published in between is not lost.
+  const updates = await ctx.services.jobs.follow(jobId);
   try {
     const current = await ctx.services.jobs.status(owner, jobId);
     yield current;

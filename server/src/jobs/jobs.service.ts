@@ -1,71 +1,60 @@
+import type { Pool } from 'pg';
 import type { RateLimit } from '../auth/rate-limiter';
 import type { BotRegistry } from '../bots/bot-registry';
 import type { Config } from '../config';
-import type { Db } from '../db/client';
+import { type Db, poolOf } from '../db/client';
 import { badInput, forbidden, notFound } from '../errors';
 import type { ChatJob, Prisma } from '../generated/prisma/client';
 import { parseId } from '../ids';
 import type { Logger } from '../logger';
-import { currentRequestId } from '../metrics/request-id';
 import type { PubSub } from '../pubsub';
 import type { JobQueue } from '../queue';
 import { settleTokens } from '../study/token-budget';
 import { reservationFor } from '../usage/quota-reservation';
-import { checkOpenAndQuota, insertWithinLimits } from './admission';
-import { allowedModel } from './allowed-models';
-import { parseTurns, type StoredTurn } from './chat-input';
 import { type ChatJobDto, isFinished, toJobDto } from './chat-job.dto';
-import { insertJob } from './insert-job';
-import { type JobOwner, ownerKey, ownerWhere, owns } from './job-owner';
+import { JobAdmission } from './job-admission';
+import { type JobOwner, owns } from './job-owner';
+import { readJob } from './job-sql';
+import { JobUpdates } from './job-updates';
 import { JOB_CANCEL_TOPIC, jobTopic } from './jobs.topics';
 import type { SubmitChatInput } from './submit-chat.input';
+import { validateSubmit } from './submit-validation';
+
+export type { StoredChatInput } from './submit-validation';
 
 const CANCEL_GRACE_MS = 5000;
 
-/**
- * What a stateless submitChat job carries; bot replies read their conversation when they run, and so do
- * participants' calls (their turns are empty here: the worker builds them from the stored study turns).
- */
-export interface StoredChatInput {
-  turns: StoredTurn[];
-  maxTokens: number;
-  temperature?: number;
-}
-
 export class JobsService {
+  private readonly pool: Pool;
+  private readonly updates: JobUpdates;
+  private readonly admission: JobAdmission;
+
   constructor(
     private readonly db: Db,
     private readonly queue: JobQueue,
     private readonly pubsub: PubSub,
     /** CHAT_RATE_PER_MINUTE, per owner. */
-    private readonly chatRate: RateLimit,
+    chatRate: RateLimit,
     private readonly bots: BotRegistry,
     private readonly config: Config,
     private readonly log: Logger,
-  ) {}
+  ) {
+    this.pool = poolOf(db);
+    this.updates = new JobUpdates(
+      pubsub,
+      async (jobId) => {
+        const job = await readJob(this.pool, jobId);
+        return job && toJobDto(job);
+      },
+      log,
+    );
+    this.admission = new JobAdmission(db, this.pool, queue, chatRate, config, log);
+  }
 
   /** Queues a stateless model call of a user (participants go through ParticipantChatService). */
   async submitChat(owner: JobOwner, input: SubmitChatInput): Promise<ChatJobDto> {
-    const model = input.model?.trim() || this.config.GPT_VERSION;
-    const refusal = allowedModel(this.config, model);
-    if (refusal) {
-      throw badInput(refusal, 'model');
-    }
-    if (model.length > 100) throw badInput('model is too long.', 'model');
-    const maxTokens = input.maxTokens ?? this.config.GPT_TOKEN_LIMIT;
-    if (!Number.isInteger(maxTokens) || maxTokens < 1 || maxTokens > this.config.GPT_TOKEN_LIMIT) {
-      throw badInput(`maxTokens must be 1 to ${this.config.GPT_TOKEN_LIMIT}.`, 'maxTokens');
-    }
-    const turns = parseTurns(input.messages, {
-      maxImageBytes: this.config.MAX_IMAGE_BYTES,
-      maxImagesPerTurn: this.config.MAX_IMAGES_PER_TURN,
-      maxImages: this.config.MAX_IMAGES_PER_REQUEST,
-      maxTotalBytes: this.config.MAX_IMAGE_BYTES_PER_REQUEST,
-      maxTurns: 200,
-      maxChars: 200_000,
-    });
-    const stored: StoredChatInput = { turns, maxTokens };
-    return this.create(owner, { model, input: stored as unknown as Prisma.InputJsonValue });
+    const { model, stored } = validateSubmit(this.config, input);
+    return this.admission.create(owner, { model, input: stored as unknown as Prisma.InputJsonValue });
   }
 
   /**
@@ -80,7 +69,7 @@ export class JobsService {
     const bot = this.bots.get(botUserId);
     const model = bot?.kind === 'openai' ? bot.model : (bot?.name ?? 'unconfigured');
     const owner: JobOwner = { kind: 'user', userId };
-    const { message, job } = await this.admit(owner, async (tx) => {
+    const { message, job } = await this.admission.admit(owner, async (tx) => {
       const message = await storeMessage(tx);
       const job = await tx.chatJob.create({
         data: {
@@ -89,7 +78,7 @@ export class JobsService {
           triggerMessageId: message.id,
           input: {},
           reservedTokens: reservationFor(this.config, {}),
-          ...this.rowOf(owner),
+          ...this.admission.rowOf(owner),
         },
       });
       return { message, job };
@@ -105,7 +94,7 @@ export class JobsService {
   async replyAgain(userId: string, botUserId: string, triggerMessageId: string): Promise<ChatJobDto> {
     const bot = this.bots.get(botUserId);
     const model = bot?.kind === 'openai' ? bot.model : (bot?.name ?? 'unconfigured');
-    return this.create({ kind: 'user', userId }, { model, botId: botUserId, triggerMessageId, input: {} });
+    return this.admission.create({ kind: 'user', userId }, { model, botId: botUserId, triggerMessageId, input: {} });
   }
 
   async status(owner: JobOwner, jobId: string): Promise<ChatJobDto> {
@@ -145,7 +134,7 @@ export class JobsService {
     if (owner.kind === 'participant') throw forbidden('Participants send their message again instead.');
     if (job.state !== 'FAILED' && job.state !== 'CANCELED')
       throw badInput('Only a failed or canceled job can be retried.', 'id');
-    return this.create(owner, {
+    return this.admission.create(owner, {
       model: job.model,
       botId: job.botId,
       triggerMessageId: job.triggerMessageId,
@@ -166,6 +155,11 @@ export class JobsService {
     });
   }
 
+  /** The job's updates from now on, for jobUpdated: resolves once live (read its snapshot after). */
+  follow(jobId: string): Promise<AsyncIterableIterator<ChatJobDto>> {
+    return this.updates.follow(jobId);
+  }
+
   publish(dto: ChatJobDto) {
     return this.pubsub.publish(jobTopic(dto.id), dto);
   }
@@ -180,7 +174,7 @@ export class JobsService {
   }
 
   private async owned(owner: JobOwner, jobId: string): Promise<ChatJob> {
-    const job = await this.db.chatJob.findUnique({ where: { id: parseId(jobId, 'id') } });
+    const job = await readJob(this.pool, parseId(jobId, 'id'));
     // Someone else's job is indistinguishable from none.
     if (!job || !owns(owner, job)) throw notFound('No such job.');
     // Results are kept for JOB_RESULT_TTL_SECONDS; the purge that deletes them runs only now and then.
@@ -190,102 +184,13 @@ export class JobsService {
     return job;
   }
 
-  /**
-   * Runs `insert` (which creates the job row) only while the owner is within CHAT_MAX_CONCURRENT unfinished
-   * jobs, their daily quota and CHAT_RATE_PER_MINUTE. A per-owner advisory lock held by the same transaction
-   * makes the count and the insert atomic: concurrent calls of one owner queue on the lock and each sees the
-   * rows before it. A call refused for concurrency or quota does not use up the rate.
-   */
-  private admit<T>(owner: JobOwner, insert: (tx: Prisma.TransactionClient) => Promise<T>): Promise<T> {
-    return this.withinRate(owner, (tx) => checkOpenAndQuota(tx, this.config, owner), insert);
-  }
-
-  /**
-   * A transaction that runs `limits` (concurrency and quota; it may write the job already), then checks the
-   * owner's rate, then runs `then`. The rate point is taken while the transaction starts (a Redis round trip off
-   * the path) and given back when `limits` refuses, as if it had never been counted.
-   */
-  private async withinRate<A, T>(
-    owner: JobOwner,
-    limits: (tx: Prisma.TransactionClient) => Promise<A>,
-    then: (tx: Prisma.TransactionClient, admitted: A) => Promise<T>,
-  ): Promise<T> {
-    const key = ownerKey(owner);
-    const rate = this.chatRate.consume(key).then(
-      () => null,
-      (refusal: unknown) => ({ refusal }),
-    );
-    let rateUsed = false;
-    try {
-      return await this.db.$transaction(
-        async (tx) => {
-          const admitted = await limits(tx);
-          rateUsed = true;
-          const refused = await rate;
-          if (refused) throw refused.refusal;
-          return then(tx, admitted);
-        },
-        // Many calls of one owner wait their turn on the lock; each holds it for a few milliseconds.
-        { maxWait: 10_000, timeout: 15_000 },
-      );
-    } catch (error) {
-      if (!rateUsed) await rate.then(() => this.chatRate.reward(key));
-      throw error;
-    }
-  }
-
   /** The admission check inside the caller's transaction, which then inserts the job row before it commits. */
-  async admitIn(tx: Prisma.TransactionClient, owner: JobOwner): Promise<void> {
-    await checkOpenAndQuota(tx, this.config, owner);
-    await this.chatRate.consume(ownerKey(owner));
-  }
-
-  private rowOf(owner: JobOwner) {
-    // The HTTP request's id (X-Request-Id): the worker logs it with every line about this job.
-    return { ...ownerWhere(owner), requestId: currentRequestId() };
-  }
-
-  private async create(
-    owner: JobOwner,
-    data: {
-      model: string;
-      input: Prisma.InputJsonValue;
-      botId?: string | null;
-      triggerMessageId?: string | null;
-      taskId?: string | null;
-    },
-  ): Promise<ChatJobDto> {
-    const reservedTokens = reservationFor(this.config, data.botId ? {} : (data.input as unknown as StoredChatInput));
-    const row = { ...data, reservedTokens, ...this.rowOf(owner) };
-    // A user's count, quota facts and insert are one statement (participants' calls are admitted elsewhere).
-    const job =
-      owner.kind === 'user'
-        ? await this.withinRate(
-            owner,
-            (tx) => insertWithinLimits(tx, this.config, { ...row, userId: owner.userId }),
-            async (_tx, inserted) => inserted,
-          )
-        : await this.admit(owner, (tx) => insertJob(tx, row));
-    return this.enqueue(job);
+  admitIn(tx: Prisma.TransactionClient, owner: JobOwner): Promise<void> {
+    return this.admission.admitIn(tx, owner);
   }
 
   /** Queues a job whose row is written; should the queue be down, the job fails (QUEUE_UNAVAILABLE) and this throws. */
-  async enqueue(job: ChatJob): Promise<ChatJobDto> {
-    try {
-      await this.queue.enqueue(job.id);
-    } catch (error) {
-      this.log.error({ err: error, jobId: job.id }, 'could not queue a job');
-      await this.db.chatJob.update({
-        where: { id: job.id },
-        data: {
-          state: 'FAILED',
-          errorCode: 'QUEUE_UNAVAILABLE',
-          errorMessage: 'The job queue is unavailable.',
-          finishedAt: new Date(),
-        },
-      });
-      throw error;
-    }
-    return toJobDto(job);
+  enqueue(job: ChatJob): Promise<ChatJobDto> {
+    return this.admission.enqueue(job);
   }
 }
