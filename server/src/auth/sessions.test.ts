@@ -4,26 +4,16 @@ import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { promisify } from 'node:util';
 import jwt from 'jsonwebtoken';
-import { Client } from 'pg';
 import { codeOf, connect, gql, register } from '../test/graphql-client';
 import { sample, scrape } from '../test/metrics-client';
 import { type ServerMode, type ServerProcess, startServer, testEnv, uniqueName } from '../test/server-process';
+import { sql } from '../test/sql';
 import { soon } from '../test/wait-for';
 
 const ME = '{ me { id role } }';
 const ONLINE = '{ onlineUsers { user { id } } }';
 const LOGIN = 'mutation($u: String!, $p: String!) { login(username: $u, password: $p) { token user { role } } }';
 const grantCli = path.resolve(__dirname, 'grant-cli.js');
-
-async function sql(query: string, params: unknown[]) {
-  const db = new Client({ connectionString: process.env.TEST_DATABASE_URL });
-  await db.connect();
-  try {
-    await db.query(query, params);
-  } finally {
-    await db.end();
-  }
-}
 
 /** Resolves with the close code, or rejects if the socket is still open after `ms`. */
 function closedWithin(closed: Promise<number>, ms: number): Promise<number> {

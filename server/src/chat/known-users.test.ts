@@ -1,23 +1,13 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { Client } from 'pg';
 import { codeOf, gql, register } from '../test/graphql-client';
 import { type ServerMode, type ServerProcess, startServer, testEnv, uniqueName } from '../test/server-process';
+import { sql } from '../test/sql';
 import { soon } from '../test/wait-for';
 
 const SEND = `mutation($to: ID!, $body: String!, $cid: String) {
   sendMessage(toUserId: $to, body: $body, clientId: $cid) { id from { id role } to { id } }
 }`;
-
-async function sql(query: string, params: unknown[]) {
-  const db = new Client({ connectionString: process.env.TEST_DATABASE_URL });
-  await db.connect();
-  try {
-    await db.query(query, params);
-  } finally {
-    await db.end();
-  }
-}
 
 // A send reads both accounts from memory once known: what changes in Postgres must count as soon as
 // Postgres notifies the API.

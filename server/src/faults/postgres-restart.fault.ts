@@ -3,12 +3,12 @@ import { chmod, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, test } from 'node:test';
-import { Client } from 'pg';
 import { type EmbeddedDatabase, startEmbeddedPostgres } from '../db/embedded';
 import { createLogger } from '../logger';
 import { codeOf, gql, register } from '../test/graphql-client';
 import { sample, scrape } from '../test/metrics-client';
 import { readiness, startServer, testEnv, uniqueName } from '../test/server-process';
+import { sql } from '../test/sql';
 import { pollUntil, soon } from '../test/wait-for';
 
 const SEND = 'mutation($to: ID!, $body: String!) { sendMessage(toUserId: $to, body: $body) { id } }';
@@ -74,9 +74,7 @@ describe('PostgreSQL restarted under a running API', () => {
         }, 30_000);
         assert.ok((await gql(server.url, HISTORY, { with: alice.user.id }, bob.token)).data, 'bob checked again');
         // ...and bob's session, remembered, ended in SQL, is refused as soon as Postgres notifies the API.
-        const sql = new Client({ connectionString: pg.url });
-        await sql.connect();
-        await sql.query('DELETE FROM "Session" WHERE "userId" = $1', [bob.user.id]).finally(() => sql.end());
+        await sql('DELETE FROM "Session" WHERE "userId" = $1', [bob.user.id], pg.url);
         await soon(
           async () => codeOf(await gql(server.url, HISTORY, { with: alice.user.id }, bob.token)) === 'UNAUTHENTICATED',
         );
