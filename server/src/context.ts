@@ -21,6 +21,8 @@ export interface Context {
   /** A study participant, from a participant token (never together with a viewer). */
   participant: ParticipantViewer | null;
   ip: string;
+  /** The operation's id in logs (X-Request-Id over HTTP); jobs it creates record it. */
+  requestId: string;
   services: Services;
   /** Batches presence look-ups of one operation (or one subscription event); never caches. */
   onlineLoader: DataLoader<string, boolean>;
@@ -46,6 +48,7 @@ export function requireParticipant(ctx: Context): ParticipantViewer {
 
 /** Model calls may be made by users and by study participants. */
 export function requireJobOwner(ctx: Context): JobOwner {
-  if (ctx.participant) return { kind: 'participant', participationId: ctx.participant.participationId };
-  return { kind: 'user', userId: requireViewer(ctx).id };
+  const { requestId } = ctx;
+  if (ctx.participant) return { kind: 'participant', participationId: ctx.participant.participationId, requestId };
+  return { kind: 'user', userId: requireViewer(ctx).id, requestId };
 }

@@ -38,7 +38,7 @@ export class ChatResolver {
     @Arg('clientId', () => String, { nullable: true }) clientId: string | null,
     @Ctx() ctx: Context,
   ) {
-    const { message } = await ctx.services.chat.send(requireViewer(ctx), { toUserId, body, clientId });
+    const { message } = await ctx.services.chat.send(requireViewer(ctx), { toUserId, body, clientId }, ctx.requestId);
     return message;
   }
 
@@ -59,7 +59,7 @@ export class ChatResolver {
       "A new reply of a bot: messageId is one of the bot's replies to me, or my message to a bot. Counted against the same limits as a message to a bot.",
   })
   regenerateReply(@Arg('messageId', () => ID) messageId: string, @Ctx() ctx: Context) {
-    return regenerateReply(ctx.services.db, ctx.services.jobs, requireViewer(ctx), messageId);
+    return regenerateReply(ctx.services.db, ctx.services.jobs, requireViewer(ctx), messageId, ctx.requestId);
   }
 
   @Subscription(() => ReadReceiptType, {

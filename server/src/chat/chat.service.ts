@@ -40,7 +40,7 @@ export class ChatService {
    * Stores the message, then publishes it to both sides. A retry with the same clientId returns the
    * stored message instead of a duplicate.
    */
-  async send(viewer: Viewer, input: SendInput): Promise<{ message: MessageDto; created: boolean }> {
+  async send(viewer: Viewer, input: SendInput, requestId?: string): Promise<{ message: MessageDto; created: boolean }> {
     const toId = parseId(input.toUserId, 'toUserId');
     const body = input.body.trim();
     if (!body) throw badInput('The message is empty.', 'body');
@@ -88,7 +88,7 @@ export class ChatService {
     try {
       if (recipient.isBot) {
         // A message to a bot costs a model call: it is stored only within the limits, with its reply job.
-        ({ message } = await this.jobs.storeMessageForBot(viewer.id, toId, async (tx) =>
+        ({ message } = await this.jobs.storeMessageForBot({ kind: 'user', userId: viewer.id, requestId }, toId, async (tx) =>
           dto(await tx.message.create({ data, select: { id: true, createdAt: true } })),
         ));
       } else {

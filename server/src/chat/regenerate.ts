@@ -15,7 +15,9 @@ export async function regenerateReply(
   jobs: JobsService,
   viewer: Viewer,
   messageId: string,
+  requestId?: string,
 ): Promise<ChatJobDto> {
+  const owner = { kind: 'user', userId: viewer.id, requestId } as const;
   const id = parseId(messageId, 'messageId');
   const message = await db.message.findUnique({
     where: { id },
@@ -30,7 +32,7 @@ export async function regenerateReply(
   });
   const missing = () => notFound('No such reply.');
   if (!message) throw missing();
-  if (message.fromId === viewer.id && message.to.isBot) return jobs.replyAgain(viewer.id, message.toId, message.id);
+  if (message.fromId === viewer.id && message.to.isBot) return jobs.replyAgain(owner, message.toId, message.id);
   if (message.toId !== viewer.id || !message.from.isBot) throw missing();
   const trigger = await db.message.findFirst({
     where: { fromId: viewer.id, toId: message.fromId, seq: { lt: message.seq } },
@@ -38,5 +40,5 @@ export async function regenerateReply(
     select: { id: true },
   });
   if (!trigger) throw missing();
-  return jobs.replyAgain(viewer.id, message.fromId, trigger.id);
+  return jobs.replyAgain(owner, message.fromId, trigger.id);
 }

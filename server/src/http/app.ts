@@ -12,7 +12,7 @@ import type { Context } from '../context';
 import { metricsRoute } from '../metrics/metrics-route';
 import { operationLogPlugin } from '../metrics/operation-log';
 import { registerQueueDepth } from '../metrics/registry';
-import { assignRequestId, requestIdScope } from '../metrics/request-id';
+import { assignRequestId } from '../metrics/request-id';
 import { resolverFields } from '../schema/resolver-fields';
 import type { Services } from '../services';
 import { clientIpOf } from './client-ip';
@@ -104,9 +104,9 @@ export async function startHttpServer(services: Services, schema: GraphQLSchema)
     res.status(503).type('text').send('The GraphQL IDE is not built: run `npm run build`.');
   });
   const corsPolicy = cors(config.FRONTEND_URL ? { origin: config.FRONTEND_URL, credentials: true } : { origin: false });
-  const contextOf = async (req: IncomingMessage) => {
+  const contextOf = async (req: IncomingMessage, requestId: string) => {
     const { viewer, participant } = await authenticate(services, req.headers.authorization);
-    return createContext(services, viewer, ipOf(req), participant);
+    return createContext(services, viewer, ipOf(req), participant, requestId);
   };
   fastRoute = graphqlRoute({
     apollo,
@@ -122,8 +122,7 @@ export async function startHttpServer(services: Services, schema: GraphQLSchema)
     corsPolicy,
     express.json({ limit: config.MAX_REQUEST_BYTES }),
     bodyErrors,
-    requestIdScope,
-    expressMiddleware(apollo, { context: ({ req }) => contextOf(req) }),
+    expressMiddleware(apollo, { context: ({ req, res }) => contextOf(req, String(res.locals.requestId)) }),
   );
   // No source maps in production, whatever the build left in web/dist.
   if (config.NODE_ENV === 'production')

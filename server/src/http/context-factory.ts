@@ -24,6 +24,7 @@ class OperationContext implements Context {
     readonly viewer: Viewer | null,
     readonly ip: string,
     participant: ParticipantViewer | null,
+    readonly requestId: string,
   ) {
     this.participant = viewer ? null : participant;
   }
@@ -52,7 +53,8 @@ export function createContext(
   services: Services,
   viewer: Viewer | null,
   ip: string,
-  participant: ParticipantViewer | null = null,
+  participant: ParticipantViewer | null,
+  requestId: string,
 ): Context {
-  return new OperationContext(services, viewer, ip, participant);
+  return new OperationContext(services, viewer, ip, participant, requestId);
 }

@@ -2,7 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { type ApolloServer, HeaderMap } from '@apollo/server';
 import type { Context } from '../context';
 import type { Logger } from '../logger';
-import { requestIdFrom, runWithRequestId } from '../metrics/request-id';
+import { requestIdFrom } from '../metrics/request-id';
 
 type Middleware = (req: IncomingMessage, res: ServerResponse, next: (error?: unknown) => void) => void;
 
@@ -13,7 +13,7 @@ export interface GraphqlRouteOptions {
   /** Headers of every answer (the API's security headers). */
   headers: Record<string, string>;
   maxBytes: number;
-  context: (req: IncomingMessage) => Promise<Context>;
+  context: (req: IncomingMessage, requestId: string) => Promise<Context>;
   log: Logger;
 }
 
@@ -77,7 +77,7 @@ export function graphqlRoute({ apollo, before, headers: always, maxBytes, contex
     }
     const response = await apollo.executeHTTPGraphQLRequest({
       httpGraphQLRequest: { method: 'POST', headers, search, body },
-      context: () => context(req),
+      context: () => context(req, requestId),
     });
     const own: Record<string, string> = { 'x-request-id': requestId };
     for (const [key, value] of response.headers) own[key] = value;
@@ -96,7 +96,7 @@ export function graphqlRoute({ apollo, before, headers: always, maxBytes, contex
       } catch {
         return jsonError(res, 400, 'The request body is not valid JSON.', 'BAD_REQUEST', requestId);
       }
-      runWithRequestId(requestId, () => execute(req, res, body, search, requestId)).catch((error: unknown) => {
+      execute(req, res, body, search, requestId).catch((error: unknown) => {
         log.error({ err: error }, 'unexpected error in the GraphQL route');
         if (res.headersSent) return void res.destroy();
         jsonError(res, 500, 'Internal server error.', 'INTERNAL_SERVER_ERROR', requestId);

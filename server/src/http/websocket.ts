@@ -130,8 +130,14 @@ export async function attachWebSocket(
         return formatted;
       },
       onComplete: (ctx, id) => operations.completed(ctx.extra, ctx.extra, id),
-      context: (ctx) =>
-        createContext(services, ctx.extra.viewer ?? null, ctx.extra.ip ?? '', ctx.extra.participant ?? null),
+      context: (ctx, id) =>
+        createContext(
+          services,
+          ctx.extra.viewer ?? null,
+          ctx.extra.ip ?? '',
+          ctx.extra.participant ?? null,
+          operations.requestIdOf(ctx.extra, id),
+        ),
       onClose: async (ctx) => {
         ctx.extra.untrack?.();
         // On shutdown, presence is left to expire: clients reconnect to another process meanwhile.

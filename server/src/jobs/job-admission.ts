@@ -4,7 +4,6 @@ import type { Config } from '../config';
 import type { Db } from '../db/client';
 import type { ChatJob, Prisma } from '../generated/prisma/client';
 import type { Logger } from '../logger';
-import { currentRequestId } from '../metrics/request-id';
 import type { JobQueue } from '../queue';
 import { reservationFor } from '../usage/quota-reservation';
 import { checkOpenAndQuota } from './admission';
@@ -57,8 +56,8 @@ export class JobAdmission {
   }
 
   rowOf(owner: JobOwner) {
-    // The HTTP request's id (X-Request-Id): the worker logs it with every line about this job.
-    return { ...ownerWhere(owner), requestId: currentRequestId() };
+    // The request's id (X-Request-Id): the worker logs it with every line about this job.
+    return { ...ownerWhere(owner), requestId: owner.requestId ?? null };
   }
 
   async create(

@@ -1,5 +1,10 @@
-/** Who a job belongs to: a user, or a study participant (whose jobs are logged as study turns). */
-export type JobOwner = { kind: 'user'; userId: string } | { kind: 'participant'; participationId: string };
+/**
+ * Who a job belongs to: a user, or a study participant (whose jobs are logged as study turns). `requestId` is
+ * the operation acting for them (X-Request-Id, or a WebSocket operation's id): their jobs record it.
+ */
+export type JobOwner = ({ kind: 'user'; userId: string } | { kind: 'participant'; participationId: string }) & {
+  requestId?: string;
+};
 
 export const ownerKey = (owner: JobOwner) =>
   owner.kind === 'user' ? `user:${owner.userId}` : `participant:${owner.participationId}`;

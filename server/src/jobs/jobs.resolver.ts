@@ -37,7 +37,7 @@ export class JobsResolver {
     // Marks an overdue participation TIMED_OUT (committed) before refusing; the locked check repeats it.
     await ctx.services.studies.active(participant);
     return ctx.services.participantChanges.after(participant.participationId, () =>
-      ctx.services.participantChat.submit(participant, input),
+      ctx.services.participantChat.submit(participant, input, ctx.requestId),
     );
   }
 

@@ -62,13 +62,12 @@ export class JobsService {
    * model-call limits, then queues the job. The job exists before anyone sees the message.
    */
   async storeMessageForBot<M extends { id: string }>(
-    userId: string,
+    owner: JobOwner & { kind: 'user' },
     botUserId: string,
     storeMessage: (tx: Prisma.TransactionClient) => Promise<M>,
   ): Promise<{ message: M; job: ChatJobDto }> {
     const bot = this.bots.get(botUserId);
     const model = bot?.kind === 'openai' ? bot.model : (bot?.name ?? 'unconfigured');
-    const owner: JobOwner = { kind: 'user', userId };
     const { message, job } = await this.admission.admit(owner, async (tx) => {
       const message = await storeMessage(tx);
       const job = await tx.chatJob.create({
@@ -91,10 +90,10 @@ export class JobsService {
    * A new reply of a bot to the user's message `triggerMessageId` (regenerate): the same model-call limits as
    * any message to a bot, counted before the job is written. The bot reads the conversation up to that message.
    */
-  async replyAgain(userId: string, botUserId: string, triggerMessageId: string): Promise<ChatJobDto> {
+  async replyAgain(owner: JobOwner & { kind: 'user' }, botUserId: string, triggerMessageId: string): Promise<ChatJobDto> {
     const bot = this.bots.get(botUserId);
     const model = bot?.kind === 'openai' ? bot.model : (bot?.name ?? 'unconfigured');
-    return this.admission.create({ kind: 'user', userId }, { model, botId: botUserId, triggerMessageId, input: {} });
+    return this.admission.create(owner, { model, botId: botUserId, triggerMessageId, input: {} });
   }
 
   async status(owner: JobOwner, jobId: string): Promise<ChatJobDto> {

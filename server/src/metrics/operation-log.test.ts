@@ -134,6 +134,26 @@ describe('operation logs and request ids', () => {
       assert.equal(done.requestId, requestId);
       const apiLine = lines(api.output()).find((l) => l.msg === 'graphql operation' && l.requestId === requestId);
       assert.equal(apiLine?.operation, 'Ask');
+
+      // Over a WebSocket, the operation's own id (in its log line) is the one its job records.
+      const socket = connect(api.wsUrl, user.token);
+      await socket.connected;
+      const asked = subscribe<{ submitChat: { id: string } }>(
+        socket,
+        'mutation WsAsk($input: SubmitChatInput!) { submitChat(input: $input) { id } }',
+        { input: { messages: [{ role: 'user', content: 'follow me too' }] } },
+      );
+      const wsJobId = (await asked.next()).submitChat.id;
+      await socket.client.dispose();
+      assert.equal((await waitForJob(api.url, user.token, wsJobId, finished)).state, 'COMPLETED');
+      const wsDone = await waitFor(() =>
+        lines(worker.output()).find((l) => l.msg === 'job completed' && l.jobId === wsJobId),
+      );
+      const wsLine = await waitFor(() =>
+        lines(api.output()).find((l) => l.msg === 'graphql operation' && l.operation === 'WsAsk'),
+      );
+      assert.match(wsDone.requestId ?? '', UUID);
+      assert.equal(wsDone.requestId, wsLine.requestId);
     } finally {
       await Promise.all([api.stop(), worker.stop()]);
     }

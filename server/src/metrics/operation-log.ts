@@ -2,7 +2,6 @@ import type { ApolloServerPlugin } from '@apollo/server';
 import type { Context } from '../context';
 import type { Logger } from '../logger';
 import { metrics, operationLabel } from './registry';
-import { currentRequestId } from './request-id';
 
 export interface OperationRecord {
   transport: 'http' | 'ws';
@@ -45,19 +44,18 @@ export function recordOperation(log: Logger, record: OperationRecord) {
   );
 }
 
-/** Apollo plugin: logs and times every HTTP operation, with the request's id (request-id.ts). */
+/** Apollo plugin: logs and times every HTTP operation, with the request's id (its context's). */
 export function operationLogPlugin(log: Logger): ApolloServerPlugin<Context> {
   return {
     async requestDidStart() {
       const started = performance.now();
-      const requestId = currentRequestId();
       return {
         async willSendResponse({ contextValue, operation, operationName, response }) {
           const body = response.body;
           const errors = body.kind === 'single' ? body.singleResult.errors : undefined;
           recordOperation(log, {
             transport: 'http',
-            requestId,
+            requestId: contextValue.requestId,
             operation: operation?.name?.value ?? operationName,
             type: operation?.operation,
             userId: contextValue.viewer?.id,

@@ -32,6 +32,11 @@ export class WsOperations {
     if (type === 'subscription') metrics.subscriptions.inc();
   }
 
+  /** The id of a started operation in the log; jobs it creates record it. */
+  requestIdOf(socket: object, id: string): string {
+    return this.bySocket.get(socket)?.get(id)?.requestId ?? randomUUID();
+  }
+
   /** A result (or error list) went out: remembers its first error code. */
   answered(socket: object, id: string, errors: readonly unknown[] | undefined) {
     const entry = this.bySocket.get(socket)?.get(id);

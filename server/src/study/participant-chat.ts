@@ -7,7 +7,6 @@ import { type NewMessage, parseNewMessage } from '../jobs/chat-input';
 import { type ChatJobDto, toJobDto } from '../jobs/chat-job.dto';
 import type { JobsService, StoredChatInput } from '../jobs/jobs.service';
 import type { SubmitChatInput } from '../jobs/submit-chat.input';
-import { currentRequestId } from '../metrics/request-id';
 import { imageUrls, taskTurns } from './chat-history';
 import type { ParticipantViewer } from './participant-tokens';
 import { inactiveReason, refuse as refuseInactive } from './participation-rules';
@@ -51,7 +50,7 @@ export class ParticipantChatService {
     private readonly config: Config,
   ) {}
 
-  async submit(viewer: ParticipantViewer, input: SubmitChatInput): Promise<ChatJobDto> {
+  async submit(viewer: ParticipantViewer, input: SubmitChatInput, requestId?: string): Promise<ChatJobDto> {
     const message = parseNewMessage(input.messages, {
       maxChars: this.config.MAX_MESSAGE_CHARS,
       maxImageBytes: this.config.MAX_IMAGE_BYTES,
@@ -67,7 +66,7 @@ export class ParticipantChatService {
           const p = await tx.participation.findUnique({ where: { id: viewer.participationId } });
           if (!p) throw notFound('This participation no longer exists.');
           const settings = await this.chatSettings(p, taskId, input);
-          return this.store(tx, p, settings, message);
+          return this.store(tx, p, settings, message, requestId);
         },
         // 40 messages at once queue on the row lock, each for a few milliseconds.
         { maxWait: 15_000, timeout: 20_000 },
@@ -122,6 +121,7 @@ export class ParticipantChatService {
     p: Participation,
     settings: ParticipantChatSettings,
     message: NewMessage,
+    requestId: string | undefined,
   ) {
     const { task } = settings;
     const used = await tx.studyTurn.count({ where: { participationId: p.id, taskId: task.id, role: 'user' } });
@@ -154,7 +154,7 @@ export class ParticipantChatService {
         taskId: task.id,
         model: settings.model,
         input: input as unknown as Prisma.InputJsonValue,
-        requestId: currentRequestId(),
+        requestId: requestId ?? null,
       },
     });
     await tx.studyTurn.create({
