@@ -88,8 +88,10 @@ export class ChatService {
     try {
       if (recipient.isBot) {
         // A message to a bot costs a model call: it is stored only within the limits, with its reply job.
-        ({ message } = await this.jobs.storeMessageForBot({ kind: 'user', userId: viewer.id, requestId }, toId, async (tx) =>
-          dto(await tx.message.create({ data, select: { id: true, createdAt: true } })),
+        ({ message } = await this.jobs.storeMessageForBot(
+          { kind: 'user', userId: viewer.id, requestId },
+          toId,
+          async (tx) => dto(await tx.message.create({ data, select: { id: true, createdAt: true } })),
         ));
       } else {
         // A single INSERT ... RETURNING: no transaction and no reads after it.

@@ -90,7 +90,11 @@ export class JobsService {
    * A new reply of a bot to the user's message `triggerMessageId` (regenerate): the same model-call limits as
    * any message to a bot, counted before the job is written. The bot reads the conversation up to that message.
    */
-  async replyAgain(owner: JobOwner & { kind: 'user' }, botUserId: string, triggerMessageId: string): Promise<ChatJobDto> {
+  async replyAgain(
+    owner: JobOwner & { kind: 'user' },
+    botUserId: string,
+    triggerMessageId: string,
+  ): Promise<ChatJobDto> {
     const bot = this.bots.get(botUserId);
     const model = bot?.kind === 'openai' ? bot.model : (bot?.name ?? 'unconfigured');
     return this.admission.create(owner, { model, botId: botUserId, triggerMessageId, input: {} });
