@@ -13,11 +13,12 @@ import { jobsRow } from './rows/jobs-row.mjs';
 import { memoryRow } from './rows/memory-row.mjs';
 import { messagesRow } from './rows/messages-row.mjs';
 import { participantsRow } from './rows/participants-row.mjs';
+import { benchStudiesDir, researchRow } from './rows/research-row.mjs';
 
 const seconds = Number(process.env.BENCH_SECONDS ?? 5);
 const rounds = Number(process.env.BENCH_ROUNDS ?? 3);
 const sizes = (process.env.BENCH_SOCKETS ?? '1000,5000').split(',').map(Number).filter(Boolean);
-const only = (process.env.BENCH_ONLY ?? 'http,messages,jobs,participants,memory').split(',');
+const only = (process.env.BENCH_ONLY ?? 'http,messages,jobs,participants,research,memory').split(',');
 const participants = Number(process.env.BENCH_PARTICIPANTS ?? 1000);
 const port = Number(process.env.BENCH_PORT ?? 4900); // uses port .. port+29
 
@@ -49,7 +50,7 @@ try {
     ready: /fake model server at (\S+)/,
   });
   stops.push(fake.stop);
-  const env = parleyEnv(testEnv, fake.found);
+  const env = parleyEnv(testEnv, fake.found, await benchStudiesDir());
   const parley = await startParley(env, port + 10);
   stops.push(parley.stop);
   log(`Parley ${parley.url} (pid ${parley.pid}), ${rounds} rounds of ${seconds} s`);
@@ -66,6 +67,9 @@ try {
   );
   await row('participants', `row 5: ${participants} participants at once`, () =>
     participantsRow({ parley, count: participants, lanes: 100 }),
+  );
+  await row('research', 'row 6: the participants table of a study of 10,000', () =>
+    researchRow({ parley, user: users[39], databaseUrl: testEnv.databaseUrl, rounds }),
   );
   await parley.stop();
   await row('memory', `row 4: idle sockets ${sizes.join(', ')}`, () =>

@@ -19,7 +19,8 @@ const RAISED_LIMITS = {
   PARTICIPATION_STARTS_PER_STUDY_PER_MINUTE: '1000000',
 };
 
-export function parleyEnv(testEnv, modelBaseUrl) {
+/** `studiesDir`: bench/studies unless the bench assembled its own (rows/research-row.mjs). */
+export function parleyEnv(testEnv, modelBaseUrl, studiesDir = path.join(repoRoot, 'bench/studies')) {
   return {
     NODE_ENV: 'production',
     HOST: '127.0.0.1',
@@ -32,8 +33,7 @@ export function parleyEnv(testEnv, modelBaseUrl) {
     OPENAI_BASE_URL: modelBaseUrl,
     GPT_VERSION: 'test-model',
     WORKER_CONCURRENCY: String(WORKER_CONCURRENCY),
-    // The bench study (bench/studies/bench.yaml) beside nothing else.
-    STUDIES_DIR: path.join(repoRoot, 'bench/studies'),
+    STUDIES_DIR: studiesDir,
     ...RAISED_LIMITS,
   };
 }

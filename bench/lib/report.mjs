@@ -5,7 +5,7 @@ const med = (samples, key) => median(samples.map((s) => s[key]));
 
 export function summarize(results) {
   const rows = [];
-  const { http, messages, jobs, participants, memory } = results;
+  const { http, messages, jobs, participants, research, memory } = results;
   if (http) {
     const [p, b] = [med(http.parley, 'perSecond'), med(http.baseline, 'perSecond')];
     rows.push({
@@ -75,6 +75,16 @@ export function summarize(results) {
       parley: `${fmt(p.perSecond)} completions/s; each p50 ${fmt(p.p50)} ms, p99 ${fmt(p.p99)} ms; ${fmt(p.cpuMsPerOp)} ms server CPU each`,
       baseline: `saved once: ${fmt(p.saved)}; second save alreadyExisted: ${fmt(p.alreadyExisted)}; failed: ${fmt(p.failed)}`,
       ratio: '',
+    });
+  }
+  if (research) {
+    const s = research.samples;
+    const [p, b] = [med(s, 'p50'), med(s, 'baselineP50')];
+    rows.push({
+      what: `participants table of a study of ${fmt(research.size)}: one page of 50 (first, middle, last, filtered and sorted, searched), one request at a time`,
+      parley: `p50 ${fmt(p)} ms; slowest kind of page p50 ${fmt(med(s, 'slowestKindP50'))} ms`,
+      baseline: `\`{ me { id } }\` on the same connection: p50 ${fmt(b)} ms`,
+      ratio: `${fmt(ratio(p, b), 2)}× the time`,
     });
   }
   for (const size of memory ?? []) {
