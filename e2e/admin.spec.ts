@@ -128,7 +128,9 @@ test('an admin overrides a user’s daily quota and the user’s next model call
   await logIn(admin, users.admin);
   await admin.getByRole('button', { name: 'Admin panel' }).click();
   const panel = admin.getByRole('region', { name: 'Admin: daily chat quotas' });
-  await panel.getByLabel('User').selectOption({ label: user.username });
+  // The directory is paged: the admin finds the user by name.
+  await panel.getByLabel('Find a user').fill(user.username);
+  await panel.getByRole('combobox').selectOption({ label: user.username });
   await expect(panel.getByTestId('quota-today')).toContainText('Today: 0 calls of no limit');
   await panel.getByLabel('Calls per day').fill('0');
   await panel.getByRole('button', { name: 'Save' }).click();

@@ -180,3 +180,36 @@ test('the same person in two tabs sees what each tab sends, once', async ({ brow
   await expect(message(conversation(second, admin.username), 'Sent from the first tab')).toHaveCount(1);
   await context.close();
 });
+
+test('contacts are searched on the server; a conversation opened from a search stays open, also after a reload', async ({
+  browser,
+  request,
+}) => {
+  const { seeker, zora } = await freshUsers(request, 'seeker', 'zora');
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  await logIn(page, seeker);
+  const list = page.getByRole('navigation', { name: /Contacts/ });
+  const search = list.getByRole('searchbox', { name: 'Search contacts' });
+
+  // Her name's unique part finds her alone, whatever the size of the directory.
+  await search.fill(zora.username.slice('zora_'.length).toUpperCase());
+  await expect(list.getByRole('button', { name: /, / })).toHaveCount(1);
+  await contact(page, zora.username).click();
+  const pane = conversation(page, zora.username);
+  await expect(pane).toBeVisible();
+  await say(page, zora.username, 'Found you by name');
+  await expect(message(pane, 'Found you by name')).toContainText('Sent');
+
+  // After a reload (the search is empty again) the open conversation comes back by its person's id.
+  await page.reload();
+  await expect(page.getByRole('status').filter({ hasText: 'Connected' })).toBeVisible();
+  await expect(conversation(page, zora.username)).toBeVisible();
+  await expect(message(conversation(page, zora.username), 'Found you by name')).toBeVisible();
+
+  await backToContacts(page);
+  await search.fill('no-such-name-at-all');
+  await expect(list.getByText('Nobody’s name contains “no-such-name-at-all”.')).toBeVisible();
+  if (!onPhone(page)) await expect(pane, 'the open conversation does not depend on the list').toBeVisible();
+  await context.close();
+});

@@ -4,6 +4,7 @@ import { codeOf, gql, register } from '../test/graphql-client';
 import { type ServerProcess, startServer, testEnv, uniqueName } from '../test/server-process';
 
 const PAGE = 'query($s: String, $a: String, $l: Int) { contacts(search: $s, after: $a, limit: $l) { username } }';
+const BY_IDS = 'query($ids: [ID!]!) { users(ids: $ids) { id username } }';
 
 describe('the contact list is paged and searchable', () => {
   let server: ServerProcess;
@@ -40,5 +41,34 @@ describe('the contact list is paged and searchable', () => {
       assert.equal(codeOf(await gql(server.url, PAGE, variables, token)), 'BAD_USER_INPUT', JSON.stringify(variables));
     }
     assert.equal(codeOf(await gql(server.url, PAGE, {})), 'UNAUTHENTICATED');
+  });
+
+  test('users(ids) answers the accounts of open conversations wherever they are in the list', async () => {
+    const tag = uniqueName('ids').replace('_', '');
+    const [viewer, b, a] = [
+      await register(server.url, `z_${tag}`),
+      await register(server.url, `b_${tag}`),
+      await register(server.url, `a_${tag}`),
+    ];
+    const missing = '00000000-0000-4000-8000-000000000000';
+    const res = await gql(
+      server.url,
+      BY_IDS,
+      { ids: [b.user.id, missing, a.user.id.toUpperCase(), b.user.id] },
+      viewer.token,
+    );
+    assert.deepEqual(
+      res.data?.users,
+      [
+        { id: a.user.id, username: `a_${tag}` },
+        { id: b.user.id, username: `b_${tag}` },
+      ],
+      'found ones by name, once each; an unknown id is left out',
+    );
+    assert.deepEqual((await gql(server.url, BY_IDS, { ids: [] }, viewer.token)).data?.users, []);
+    assert.equal(codeOf(await gql(server.url, BY_IDS, { ids: ['not-an-id'] }, viewer.token)), 'BAD_USER_INPUT');
+    const tooMany = Array.from({ length: 201 }, () => missing);
+    assert.equal(codeOf(await gql(server.url, BY_IDS, { ids: tooMany }, viewer.token)), 'BAD_USER_INPUT');
+    assert.equal(codeOf(await gql(server.url, BY_IDS, { ids: [a.user.id] })), 'UNAUTHENTICATED');
   });
 });

@@ -1,5 +1,6 @@
 import type { Db } from '../db/client';
 import { badInput } from '../errors';
+import { parseId } from '../ids';
 
 export const DEFAULT_CONTACTS_PAGE = 100;
 export const MAX_CONTACTS_PAGE = 200;
@@ -32,4 +33,14 @@ export function contactsPage(
     orderBy: { username: 'asc' },
     take,
   });
+}
+
+/**
+ * The users of these ids that exist (bots included), by name: what a client shows for conversations it has
+ * open whoever is on its current page of contacts. Unknown ids are left out; malformed ones are refused.
+ */
+export function usersByIds(db: Db, ids: readonly string[]) {
+  if (ids.length > MAX_CONTACTS_PAGE) throw badInput(`ids may hold at most ${MAX_CONTACTS_PAGE} ids.`, 'ids');
+  const wanted = [...new Set(ids.map((id) => parseId(id, 'ids')))];
+  return db.user.findMany({ where: { id: { in: wanted } }, orderBy: { username: 'asc' } });
 }

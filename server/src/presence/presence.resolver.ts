@@ -3,7 +3,7 @@ import { UserType } from '../auth/user.type';
 import { type Context, requireViewer } from '../context';
 import { AppError } from '../errors';
 import { parseId } from '../ids';
-import { contactsPage, DEFAULT_CONTACTS_PAGE, MAX_CONTACTS_PAGE } from './contacts-page';
+import { contactsPage, DEFAULT_CONTACTS_PAGE, MAX_CONTACTS_PAGE, usersByIds } from './contacts-page';
 import type { PresenceChange } from './presence.service';
 import { PresenceEvent } from './presence-event.type';
 
@@ -22,6 +22,14 @@ export class PresenceResolver {
     @Ctx() ctx: Context,
   ) {
     return contactsPage(ctx.services.db, requireViewer(ctx).id, { search, after, limit });
+  }
+
+  @Query(() => [UserType], {
+    description: `The users of these ids (at most ${MAX_CONTACTS_PAGE}), by name; unknown ids are left out.`,
+  })
+  users(@Arg('ids', () => [ID]) ids: string[], @Ctx() ctx: Context) {
+    requireViewer(ctx);
+    return usersByIds(ctx.services.db, ids);
   }
 
   @FieldResolver(() => Boolean, { description: 'Whether the user has a live connection now.' })

@@ -1,11 +1,12 @@
 import { useMutation, useQuery } from '@apollo/client/react';
-import { type FormEvent, useState } from 'react';
+import { type FormEvent, useDeferredValue, useState } from 'react';
 import { graphql } from '../gql';
 import { ErrorNote } from '../research/ErrorNote';
 
+// The directory is paged: the admin finds a user by name rather than scrolling through everyone.
 const QuotaUsersQuery = graphql(`
-  query QuotaUsers {
-    contacts {
+  query QuotaUsers($search: String) {
+    contacts(search: $search, limit: 50) {
       id
       username
       isBot
@@ -43,8 +44,10 @@ const parse = (text: string) => (text.trim() === '' ? null : Number(text));
 
 /** ADMIN: a user's daily model-call quota (their role's, or an override), today's use, and the override. */
 export function QuotaEditor() {
-  const users = useQuery(QuotaUsersQuery);
-  const people = (users.data?.contacts ?? []).filter((u) => !u.isBot);
+  const [search, setSearch] = useState('');
+  const term = useDeferredValue(search.trim());
+  const users = useQuery(QuotaUsersQuery, { variables: { search: term || null } });
+  const people = (users.data?.contacts ?? users.previousData?.contacts ?? []).filter((u) => !u.isBot);
   const [userId, setUserId] = useState('');
   const quota = useQuery(ChatQuotaQuery, { variables: { userId }, skip: !userId, fetchPolicy: 'network-only' });
   const [save, saving] = useMutation(SetChatQuotaMutation);
@@ -71,6 +74,16 @@ export function QuotaEditor() {
         <h2 id="quota-title">Admin: daily chat quotas</h2>
       </header>
       <ErrorNote error={users.error ?? quota.error ?? saving.error} />
+      <label>
+        Find a user{' '}
+        <input
+          type="search"
+          value={search}
+          maxLength={64}
+          placeholder="Part of the name"
+          onChange={(e) => setSearch(e.target.value)}
+        />
+      </label>{' '}
       <label>
         User{' '}
         <select value={userId} onChange={(e) => setUserId(e.target.value)}>

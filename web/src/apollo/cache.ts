@@ -27,7 +27,12 @@ export const typePolicies: TypePolicies = {
         keyArgs: ['withUserId'],
         merge: mergeConversation,
       },
-      contacts: { merge: false },
+      // One list per search; a page asked for `after` a name goes after the pages already held.
+      contacts: {
+        keyArgs: ['search'],
+        merge: (existing: readonly unknown[] | undefined, incoming: readonly unknown[], { args }) =>
+          args?.after ? [...(existing ?? []), ...incoming] : incoming,
+      },
       unread: { merge: false },
       onlineUsers: { merge: false },
     },

@@ -40,6 +40,8 @@ export function ChatShell() {
   const me = data?.me;
   const { generation } = useConnection();
   const [adminOpen, setAdminOpen] = useState(false);
+  // Whose presence is on screen, as the workspace reports it; the live presence follows only them.
+  const [shown, setShown] = useState<string[] | undefined>(undefined);
 
   // The first load failed (server restarting?): try again whenever the link comes back.
   const failed = useRef(false);
@@ -77,7 +79,7 @@ export function ChatShell() {
 
   return (
     <OutboxProvider meId={me.id} onSent={onSent}>
-      <LiveUpdates meId={me.id} watchAll={me.role === 'ADMIN'} />
+      <LiveUpdates meId={me.id} watchAll={me.role === 'ADMIN'} watchIds={shown} />
       <div className="app">
         <header className="topbar">
           <h1 className="brand">
@@ -105,7 +107,7 @@ export function ChatShell() {
           )}
           <AccountControls username={me.username} />
         </header>
-        <Workspace meId={me.id} isAdmin={me.role === 'ADMIN'} adminOpen={adminOpen} />
+        <Workspace meId={me.id} isAdmin={me.role === 'ADMIN'} adminOpen={adminOpen} onShown={setShown} />
       </div>
     </OutboxProvider>
   );

@@ -1,28 +1,15 @@
 import { useQuery } from '@apollo/client/react';
-import { useEffect, useMemo } from 'react';
-import { graphql } from '../gql';
+import { useDeferredValue, useEffect, useMemo, useState } from 'react';
 import { formatLastSeen } from '../lib/time';
 import { UnreadQuery } from './unread';
+import { useContactDirectory } from './useContactDirectory';
 
-export const ContactsQuery = graphql(`
-  query Contacts {
-    contacts {
-      id
-      username
-      online
-      isBot
-      botStatus
-      lastSeenAt
-      role
-    }
-  }
-`);
+export type Contact = NonNullable<ReturnType<typeof useContactDirectory>['contacts']>[number];
 
-export type Contact = NonNullable<ReturnType<typeof useContacts>['contacts']>[number];
-
+/** Everyone (the first pages loaded), for views that follow the contact list as a whole. */
 export function useContacts() {
-  const { data, loading, error } = useQuery(ContactsQuery);
-  return { contacts: data?.contacts, loading, error };
+  const { contacts, loading, error } = useContactDirectory('');
+  return { contacts, loading, error };
 }
 
 /** "online", when a person was last seen, or that a bot cannot answer (its technical reason is the tooltip). */
@@ -36,10 +23,15 @@ interface ContactListProps {
   meId: string;
   openIds: readonly string[];
   onOpen(contact: Contact): void;
+  /** Told the ids it lists, whenever they change (whose presence it shows). */
+  onListed?(ids: string[]): void;
 }
 
-export function ContactList({ meId, openIds, onOpen }: ContactListProps) {
-  const { contacts, loading, error } = useContacts();
+export function ContactList({ meId, openIds, onOpen, onListed }: ContactListProps) {
+  const [search, setSearch] = useState('');
+  // Typing stays smooth: the list follows the search a moment later.
+  const term = useDeferredValue(search);
+  const { contacts, loading, error, complete, loadingMore, more } = useContactDirectory(term);
   const { data: unreadData } = useQuery(UnreadQuery);
 
   const unreadBy = useMemo(() => {
@@ -68,6 +60,9 @@ export function ContactList({ meId, openIds, onOpen }: ContactListProps) {
     [contacts, meId],
   );
 
+  const listedKey = sorted.map((c) => c.id).join(',');
+  useEffect(() => onListed?.(listedKey ? listedKey.split(',') : []), [listedKey, onListed]);
+
   const onlineCount = sorted.filter((c) => c.online).length;
 
   return (
@@ -75,13 +70,24 @@ export function ContactList({ meId, openIds, onOpen }: ContactListProps) {
       <h2 id="contacts-title">
         Contacts <span className="muted small">{contacts ? `${onlineCount} online` : ''}</span>
       </h2>
+      <input
+        type="search"
+        className="contact-search"
+        placeholder="Search by name"
+        aria-label="Search contacts"
+        value={search}
+        maxLength={64}
+        onChange={(e) => setSearch(e.target.value)}
+      />
       {loading && !contacts && <p className="muted">Loading contacts…</p>}
       {error && !contacts && (
         <p className="error" role="alert">
           Could not load contacts.
         </p>
       )}
-      {contacts && sorted.length === 0 && <p className="muted">Nobody else is here yet.</p>}
+      {contacts && sorted.length === 0 && (
+        <p className="muted">{term.trim() ? `Nobody’s name contains “${term.trim()}”.` : 'Nobody else is here yet.'}</p>
+      )}
       <ul>
         {sorted.map((contact) => {
           const unread = unreadBy.get(contact.id) ?? 0;
@@ -123,6 +129,11 @@ export function ContactList({ meId, openIds, onOpen }: ContactListProps) {
           );
         })}
       </ul>
+      {contacts && !complete && (
+        <button type="button" className="show-more" onClick={() => void more()} disabled={loadingMore}>
+          {loadingMore ? 'Loading…' : 'Show more'}
+        </button>
+      )}
     </nav>
   );
 }

@@ -1,8 +1,7 @@
 import { useApolloClient, useSubscription } from '@apollo/client/react';
-import { useEffect, useMemo, useRef, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { graphql } from '../gql';
 import { useConnection } from '../session';
-import { useContacts } from './ContactList';
 import { typingEnded, typingSeen } from './typing';
 import { addUnread, markReadInCache } from './unread';
 import { appendToConversation } from './useConversation';
@@ -61,12 +60,18 @@ export const presenceEvents = new EventTarget();
  * The subscriptions of a signed-in client (messages, read marks, typing, presence). They write into the Apollo
  * cache, so every view (contacts, panes, badges) follows on its own.
  */
-export function LiveUpdates({ meId, watchAll = false }: { meId: string; watchAll?: boolean }) {
+export function LiveUpdates({
+  meId,
+  watchAll = false,
+  watchIds,
+}: {
+  meId: string;
+  watchAll?: boolean;
+  /** Whose presence is on screen (undefined until known); the admin panel needs everyone's. */
+  watchIds?: string[];
+}) {
   const client = useApolloClient();
-  const { contacts } = useContacts();
-  // Only the contacts' presence (the server sends nothing else); the admin panel needs everyone's.
-  const contactIds = useMemo(() => contacts?.map((c) => c.id).sort(), [contacts]);
-  const userIds = watchAll || (contactIds && contactIds.length > MAX_WATCHED) ? null : contactIds;
+  const userIds = watchAll || (watchIds && watchIds.length > MAX_WATCHED) ? null : watchIds;
   const { confirm } = useOutbox();
   const { generation } = useConnection();
   const lastPresenceAt = useRef(new Map<string, number>());

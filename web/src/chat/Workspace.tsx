@@ -1,28 +1,38 @@
 import { useQuery } from '@apollo/client/react';
-import { useCallback, useMemo } from 'react';
+import { useCallback, useEffect, useMemo, useState } from 'react';
 import { AdminPanel } from '../admin/AdminPanel';
 import { PHONE_QUERY, useMediaQuery } from '../lib/useMediaQuery';
 import { type Contact, ContactList, useContacts } from './ContactList';
 import { ConversationPane } from './ConversationPane';
 import { UnreadQuery } from './unread';
+import { useOpenContacts } from './useOpenContacts';
 import { MAX_PANES, useOpenConversations } from './useOpenConversations';
 
 interface WorkspaceProps {
   meId: string;
   isAdmin: boolean;
   adminOpen: boolean;
+  /** Told whose presence is on screen (the contact list and the open conversations). */
+  onShown?(userIds: string[]): void;
 }
 
 /**
  * The contacts and the open conversations: side by side on a wide screen; on a phone two screens,
  * the contact list or the conversation (with a back button).
  */
-export function Workspace({ meId, isAdmin, adminOpen }: WorkspaceProps) {
+export function Workspace({ meId, isAdmin, adminOpen, onShown }: WorkspaceProps) {
   const { contacts } = useContacts();
   const { data: unread } = useQuery(UnreadQuery);
   const { openIds, activeId, openCount, open, close, back } = useOpenConversations(meId);
   const phone = useMediaQuery(PHONE_QUERY);
-  const byId = useMemo(() => new Map((contacts ?? []).map((c) => [c.id, c])), [contacts]);
+  const openContacts = useOpenContacts(openIds);
+  const [listed, setListed] = useState<string[]>([]);
+  const shownKey = [...new Set([...listed, ...openIds])].sort().join(',');
+  useEffect(() => onShown?.(shownKey ? shownKey.split(',') : []), [shownKey, onShown]);
+  const byId = useMemo(
+    () => new Map([...(contacts ?? []), ...(openContacts ?? [])].map((c) => [c.id, c])),
+    [contacts, openContacts],
+  );
   const unreadFrom = useCallback(
     (id: string) => unread?.unread.filter((m) => m.from.id === id && !m.readAt).length ?? 0,
     [unread],
@@ -33,7 +43,7 @@ export function Workspace({ meId, isAdmin, adminOpen }: WorkspaceProps) {
   return (
     <div className="workspace" data-screen={screen}>
       <aside className="sidebar">
-        <ContactList meId={meId} openIds={openIds} onOpen={open} />
+        <ContactList meId={meId} openIds={openIds} onOpen={open} onListed={setListed} />
       </aside>
       <main className="panes" data-count={panes.length + (adminOpen ? 1 : 0)}>
         {isAdmin && adminOpen && <AdminPanel meId={meId} />}
