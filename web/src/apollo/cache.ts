@@ -27,9 +27,9 @@ export const typePolicies: TypePolicies = {
         keyArgs: ['withUserId'],
         merge: mergeConversation,
       },
-      // One list per search; a page asked for `after` a name goes after the pages already held.
+      // One list per search and page size; a page asked for `after` a name goes after the pages already held.
       contacts: {
-        keyArgs: ['search'],
+        keyArgs: ['search', 'limit'],
         merge: (existing: readonly unknown[] | undefined, incoming: readonly unknown[], { args }) =>
           args?.after ? [...(existing ?? []), ...incoming] : incoming,
       },
