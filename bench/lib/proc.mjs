@@ -40,3 +40,12 @@ export function raiseFdLimit(pid, limit) {
   const result = spawnSync('prlimit', ['--pid', String(pid), `--nofile=${limit}:${limit}`], { encoding: 'utf8' });
   return result.status === 0;
 }
+
+/** A process's hard open-file limit (Infinity when unlimited), from /proc/<pid>/limits. */
+export function hardFdLimit(pid = 'self') {
+  const line = readFileSync(`/proc/${pid}/limits`, 'utf8')
+    .split('\n')
+    .find((l) => l.startsWith('Max open files'));
+  const hard = line?.trim().split(/\s+/)[4];
+  return hard === undefined || hard === 'unlimited' ? Number.POSITIVE_INFINITY : Number(hard);
+}

@@ -97,8 +97,9 @@ export function summarize(results) {
       });
       continue;
     }
+    const held = size.held < size.count ? ` (${fmt(size.held)} held: the open-file limit)` : '';
     rows.push({
-      what: `memory per idle subscribed WebSocket, ${fmt(size.count)} sockets`,
+      what: `memory per idle subscribed WebSocket, ${fmt(size.count)} sockets${held}`,
       parley: `${fmt(size.parley.kbPerSocket)} KB by RSS, ${fmt(size.parley.heapKbPerSocket)} KB of heap after a full GC (${size.parley.opened} open, ${size.parley.failed} refused); ${fmt(size.parley.cpuMsPerConnect, 2)} ms CPU per connection; one arrival seen by ${size.parley.arrived?.delivered ?? 0}/${size.parley.arrived?.expected ?? 0} watchers in ${fmt(size.parley.arrived?.ms)} ms, ${fmt(size.parley.arrivalCpuMs)} ms CPU`,
       baseline: `bare \`ws\`: ${fmt(size.baseline.kbPerSocket)} KB by RSS, ${fmt(size.baseline.heapKbPerSocket)} KB of heap`,
       // By heap after a full GC where both were read (RSS slopes of small rungs are mostly allocator noise).

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { benchDir, runLoad, startNode } from '../lib/children.mjs';
 import { heapAfterGcKb, inspectorUrl } from '../lib/inspector.mjs';
 import { registerUsers, startParley } from '../lib/parley.mjs';
-import { cpuMs, raiseFdLimit, rssKb, settle } from '../lib/proc.mjs';
+import { cpuMs, hardFdLimit, raiseFdLimit, rssKb, settle } from '../lib/proc.mjs';
 
 /**
  * RSS per socket as the slope between two steps (a fifth of the sockets open, then all): what the
@@ -51,6 +51,8 @@ async function measure(server, job) {
 }
 
 const FD_LIMIT = 65_536;
+/** Descriptors a server needs besides its sockets (pools, Redis, logs, the inspector) and the arrival's socket. */
+const FD_HEADROOM = 150;
 /** The inspector on a free loopback port, for the heap after a full GC (lib/inspector.mjs). */
 const INSPECT = ['--inspect=127.0.0.1:0'];
 
@@ -68,14 +70,19 @@ export async function memoryRow({ env, users, sizes, port, log }) {
   return rows;
 }
 
-async function rung({ env, users, count, port, log }) {
+async function rung({ env, users, count: asked, port, log }) {
+  // Where the open-file limit cannot be raised past a rung, the rung holds what fits and says so: a rung
+  // squeezed to the last descriptor could neither read its heap (the inspector needs one) nor take an arrival.
   const relay = await startNode(path.join(benchDir, 'baselines/bare-ws-relay.mjs'), {
     args: [String(port)],
     nodeArgs: INSPECT,
     ready: /listening on (\d+)/,
   });
-  if (!raiseFdLimit(relay.pid, FD_LIMIT) && count > 19_000)
-    log(`prlimit could not raise the open-file limit past its hard limit: ${count} sockets may not all open`);
+  const raised = raiseFdLimit(relay.pid, FD_LIMIT);
+  const limit = raised ? FD_LIMIT : Math.min(hardFdLimit(relay.pid), hardFdLimit());
+  const count = Math.min(asked, limit - FD_HEADROOM);
+  if (count < asked)
+    log(`the open-file limit is ${limit} and cannot be raised here: the ${asked} rung holds ${count} sockets`);
   const baseline = await measure(relay, {
     target: 'bare',
     relayUrl: `ws://127.0.0.1:${relay.found}/`,
@@ -94,5 +101,5 @@ async function rung({ env, users, count, port, log }) {
       }),
     )
     .finally(() => parley.stop());
-  return { count, parley: measured, baseline };
+  return { count: asked, held: count, parley: measured, baseline };
 }
