@@ -9,8 +9,11 @@ import { cpuMs } from './proc.mjs';
 export const benchDir = fileURLToPath(new URL('..', import.meta.url));
 export const repoRoot = path.resolve(benchDir, '..');
 
-/** Starts `node <script>` and resolves once its output matches `ready` (the first group is returned). */
-export async function startNode(script, { args = [], env = {}, ready, timeoutMs = 30_000, nodeArgs = [] }) {
+/**
+ * Starts `node <script>` and resolves once its output matches `ready` (the first group is returned as `found`),
+ * or, with `probe` instead, once `probe()` resolves to something (returned as `found`; asked every 100 ms).
+ */
+export async function startNode(script, { args = [], env = {}, ready, probe, timeoutMs = 30_000, nodeArgs = [] }) {
   const child = spawn(process.execPath, [...nodeArgs, script, ...args], {
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -22,20 +25,32 @@ export async function startNode(script, { args = [], env = {}, ready, timeoutMs 
   };
   child.stdout.on('data', collect);
   child.stderr.on('data', collect);
+  let settled = false;
   const match = await new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`${script} did not start:\n${output}`)), timeoutMs);
-    const check = () => {
-      const found = ready.exec(output);
-      if (found) {
-        clearTimeout(timer);
-        child.stdout.off('data', check);
-        resolve(found);
-      }
-    };
-    child.stdout.on('data', check);
-    child.once('exit', (code) => {
+    const end = (error, found) => {
+      settled = true;
       clearTimeout(timer);
-      reject(new Error(`${script} exited with ${code}:\n${output}`));
+      child.stdout.off('data', check);
+      if (error) reject(error);
+      else resolve(found);
+    };
+    const timer = setTimeout(() => end(new Error(`${script} did not start:\n${output}`)), timeoutMs);
+    const check = () => {
+      const found = ready?.exec(output);
+      if (found) end(null, found);
+    };
+    // Asked until it answers, the process exits or the time is up (bounded by `settled`).
+    const ask = () => {
+      if (settled) return;
+      probe().then(
+        (value) => (value === undefined ? setTimeout(ask, 100) : end(null, [value, value])),
+        () => setTimeout(ask, 100),
+      );
+    };
+    if (probe) ask();
+    else child.stdout.on('data', check);
+    child.once('exit', (code) => {
+      if (!settled) end(new Error(`${script} exited with ${code}:\n${output}`));
     });
   });
   return {

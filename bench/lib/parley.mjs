@@ -1,6 +1,7 @@
 // Parley under test: the production build (server/dist/main.js) on loopback, with the load-test limits
 // raised, and users registered through its own API.
 import { randomBytes } from 'node:crypto';
+import net from 'node:net';
 import path from 'node:path';
 import { repoRoot, startNode } from './children.mjs';
 import { inLanes } from './generator.mjs';
@@ -38,8 +39,21 @@ export function parleyEnv(testEnv, modelBaseUrl, studiesDir = path.join(repoRoot
   };
 }
 
+/** Fails when something already answers on the port (its /healthz would pass for the new server's). */
+async function assertFree(port) {
+  const taken = await new Promise((resolve) => {
+    const socket = net.connect(port, '127.0.0.1', () => {
+      socket.destroy();
+      resolve(true);
+    });
+    socket.once('error', () => resolve(false));
+  });
+  if (taken) throw new Error(`port ${port} is taken (a Parley left over from an earlier run?): set BENCH_PORT`);
+}
+
 /** Starts one Parley process (API and worker, ROLE=all) on `port`. */
 export async function startParley(env, port, { nodeArgs = [] } = {}) {
+  await assertFree(port);
   const server = await startNode(path.join(repoRoot, 'server/dist/main.js'), {
     env: { ...env, PORT: String(port) },
     // BENCH_CPU_PROF=<dir>: each Parley process writes a .cpuprofile there when it exits (see README).
@@ -47,7 +61,12 @@ export async function startParley(env, port, { nodeArgs = [] } = {}) {
       ...nodeArgs,
       ...(process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : []),
     ],
-    ready: /"url":"(http:\/\/[^"]+)"/,
+    // Its /healthz, not its log: BENCH_LOG_LEVEL may silence the start-up lines.
+    probe: async () => {
+      const url = `http://127.0.0.1:${port}`;
+      const res = await fetch(`${url}/healthz`);
+      return res.ok ? url : undefined;
+    },
   });
   return { ...server, url: server.found, wsUrl: `${server.found.replace(/^http/, 'ws')}/graphql` };
 }
