@@ -2,6 +2,7 @@ import { expect, test } from '@playwright/test';
 import {
   apiCall,
   apiLogin,
+  apiRegister,
   backToContacts,
   contact,
   conversation,
@@ -211,5 +212,29 @@ test('contacts are searched on the server; a conversation opened from a search s
   await search.fill('no-such-name-at-all');
   await expect(list.getByText('Nobody’s name contains “no-such-name-at-all”.')).toBeVisible();
   if (!onPhone(page)) await expect(pane, 'the open conversation does not depend on the list').toBeVisible();
+  await context.close();
+});
+
+test('a search with more than a page of matches shows the rest with Show more', async ({ browser, request }) => {
+  // Named to sort after everyone else: the other tests' people stay on the directory's first page.
+  const tag = `zzcrowd${Date.now().toString(36)}${Math.floor(Math.random() * 1e4)}`;
+  const names = Array.from({ length: 105 }, (_, i) => `${tag}_${String(i).padStart(3, '0')}`);
+  for (let i = 0; i < names.length; i += 8)
+    await Promise.all(names.slice(i, i + 8).map((name) => apiRegister(request, name, 'crowd-password')));
+  const { viewer } = await freshUsers(request, 'viewer');
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  await logIn(page, viewer);
+  const list = page.getByRole('navigation', { name: /Contacts/ });
+  const found = list.getByRole('button', { name: new RegExp(`^${tag}_\\d{3}, `) });
+  const more = list.getByRole('button', { name: 'Show more' });
+
+  await list.getByRole('searchbox', { name: 'Search contacts' }).fill(tag);
+  await expect(found).toHaveCount(100);
+  await expect(contact(page, names[99] as string)).toBeVisible();
+  await more.click();
+  await expect(found).toHaveCount(105);
+  await expect(contact(page, names[104] as string)).toBeVisible();
+  await expect(more, 'the last page came back short: nothing more to show').toHaveCount(0);
   await context.close();
 });
