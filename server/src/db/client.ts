@@ -24,14 +24,17 @@ export function poolOf(db: Db): pg.Pool {
   return pool;
 }
 
+const codeOf = (error: unknown) =>
+  typeof error === 'object' && error !== null ? (error as { code?: unknown }).code : undefined;
+
 /** A unique constraint violation: Prisma's code, or Postgres' own from a statement on the pool. */
 export function isUniqueViolation(error: unknown): boolean {
-  const code = typeof error === 'object' && error !== null ? (error as { code?: unknown }).code : undefined;
+  const code = codeOf(error);
   return code === 'P2002' || code === '23505';
 }
 
 /** A foreign key violation (e.g. a row's user removed meanwhile): Prisma's code, or Postgres' own. */
 export function isForeignKeyViolation(error: unknown): boolean {
-  const code = typeof error === 'object' && error !== null ? (error as { code?: unknown }).code : undefined;
+  const code = codeOf(error);
   return code === 'P2003' || code === '23503';
 }

@@ -6,12 +6,6 @@ import { useContactDirectory } from './useContactDirectory';
 
 export type Contact = NonNullable<ReturnType<typeof useContactDirectory>['contacts']>[number];
 
-/** Everyone (the first pages loaded), for views that follow the contact list as a whole. */
-export function useContacts() {
-  const { contacts, loading, error } = useContactDirectory('');
-  return { contacts, loading, error };
-}
-
 /** "online", when a person was last seen, or that a bot cannot answer (its technical reason is the tooltip). */
 export function presenceText(contact: Pick<Contact, 'online' | 'isBot' | 'botStatus' | 'lastSeenAt'>): string {
   if (contact.online) return 'online';

@@ -2,9 +2,10 @@ import { useQuery } from '@apollo/client/react';
 import { useCallback, useEffect, useMemo, useState } from 'react';
 import { AdminPanel } from '../admin/AdminPanel';
 import { PHONE_QUERY, useMediaQuery } from '../lib/useMediaQuery';
-import { type Contact, ContactList, useContacts } from './ContactList';
+import { type Contact, ContactList } from './ContactList';
 import { ConversationPane } from './ConversationPane';
 import { UnreadQuery } from './unread';
+import { useContactDirectory } from './useContactDirectory';
 import { useOpenContacts } from './useOpenContacts';
 import { MAX_PANES, useOpenConversations } from './useOpenConversations';
 
@@ -21,7 +22,8 @@ interface WorkspaceProps {
  * the contact list or the conversation (with a back button).
  */
 export function Workspace({ meId, isAdmin, adminOpen, onShown }: WorkspaceProps) {
-  const { contacts } = useContacts();
+  // The directory's first pages (everyone, unsearched): a pane opened from them needs no round trip.
+  const { contacts } = useContactDirectory('');
   const { data: unread } = useQuery(UnreadQuery);
   const { openIds, activeId, openCount, open, close, back } = useOpenConversations(meId);
   const phone = useMediaQuery(PHONE_QUERY);

@@ -8,13 +8,7 @@ export const CONTACTS_PAGE = 100;
 export const ContactsQuery = graphql(`
   query Contacts($search: String, $after: String, $limit: Int) {
     contacts(search: $search, after: $after, limit: $limit) {
-      id
-      username
-      online
-      isBot
-      botStatus
-      lastSeenAt
-      role
+      ...ContactFields
     }
   }
 `);

@@ -4,13 +4,7 @@ import { graphql } from '../gql';
 const UsersByIdQuery = graphql(`
   query UsersById($ids: [ID!]!) {
     users(ids: $ids) {
-      id
-      username
-      online
-      isBot
-      botStatus
-      lastSeenAt
-      role
+      ...ContactFields
     }
   }
 `);
