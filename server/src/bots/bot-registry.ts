@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import type { Db } from '../db/client';
+import { type Db, isUniqueViolation } from '../db/client';
 import { StartupError } from '../errors';
 import type { Logger } from '../logger';
 import type { BotConfig } from './bot-config';
@@ -27,24 +27,33 @@ export class BotRegistry {
 
   async load(configs: BotConfig[]): Promise<void> {
     for (const config of configs) {
-      // username is citext: this finds `chatgpt` for the bot ChatGPT too.
-      const existing = await this.db.user.findUnique({ where: { username: config.name } });
-      if (existing && !existing.isBot) {
-        throw new StartupError(
-          `The bot ${config.name} cannot start: the user ${existing.username} already has that name (names ignore case). Rename the bot in BOTS_FILE or the user.`,
-        );
-      }
-      // An unusable password hash: nobody logs in as a bot.
-      const user =
-        existing ??
-        (await this.db.user.upsert({
-          where: { username: config.name },
-          create: { username: config.name, isBot: true, passwordHash: `!bot:${randomBytes(16).toString('hex')}` },
-          update: {},
-        }));
+      const user = await this.botUser(config.name);
       this.byUserId.set(user.id, { config, userId: user.id, problem: null });
     }
     if (configs.length) this.log.info({ bots: configs.map((b) => `${b.name} (${b.kind})`) }, 'bots configured');
+  }
+
+  /** The bot's User row, made on first start; processes starting together on one database agree on one row. */
+  private async botUser(name: string, attempt = 1): Promise<{ id: string }> {
+    // username is citext: this finds `chatgpt` for the bot ChatGPT too.
+    const existing = await this.db.user.findUnique({ where: { username: name } });
+    if (existing && !existing.isBot) {
+      throw new StartupError(
+        `The bot ${name} cannot start: the user ${existing.username} already has that name (names ignore case). Rename the bot in BOTS_FILE or the user.`,
+      );
+    }
+    if (existing) return existing;
+    try {
+      // An unusable password hash: nobody logs in as a bot.
+      return await this.db.user.create({
+        data: { username: name, isBot: true, passwordHash: `!bot:${randomBytes(16).toString('hex')}` },
+        select: { id: true },
+      });
+    } catch (error) {
+      // Another process made it between the read and the insert: read theirs.
+      if (attempt === 1 && isUniqueViolation(error)) return this.botUser(name, 2);
+      throw error;
+    }
   }
 
   /** Checks every bot's endpoint now and then; `onChange` hears of bots going up or down. */

@@ -7,7 +7,7 @@ import { after, before, describe, test } from 'node:test';
 import { type FakeModelServer, startFakeModelServer } from '../test/fake-model-server';
 import { connect, gql, register, subscribe } from '../test/graphql-client';
 import { botId, finished, modelEnv, waitForJob } from '../test/jobs-client';
-import { type ServerProcess, startServer, testEnv, uniqueName } from '../test/server-process';
+import { type ServerProcess, startServer, startServers, testEnv, uniqueName } from '../test/server-process';
 import { waitFor } from '../test/wait-for';
 
 const CONTACTS = 'query($name: String) { contacts(search: $name) { id username isBot online botStatus } }';
@@ -137,6 +137,23 @@ describe('bot configuration', () => {
       assert.equal(done.error?.code, 'BOT_UNAVAILABLE');
     } finally {
       await server.stop();
+    }
+  });
+
+  test('processes starting together with new bots all start, and each bot is one user', async () => {
+    const names = Array.from({ length: 6 }, (_, i) => `Crowd${i}_${uniqueName('bot').slice(-8)}`);
+    const botsFile = await writeBotsFile(names.map((name) => ({ name, kind: 'http', url: 'http://127.0.0.1:9/bot' })));
+    const env = testEnv('redis', { BOTS_FILE: botsFile, BOT_HEALTH_INTERVAL_SECONDS: '3600' });
+    // One failing to start fails the test (it used to be a unique-key violation on the bot's name).
+    const servers = await startServers([env, env, env]);
+    try {
+      const user = await register(servers[0]!.url, uniqueName('crowd'));
+      for (const name of names) {
+        const found = await gql<{ contacts: Contact[] }>(servers[2]!.url, CONTACTS, { name }, user.token);
+        assert.equal(found.data?.contacts.filter((c) => c.username === name).length, 1, name);
+      }
+    } finally {
+      await Promise.all(servers.map((server) => server.stop()));
     }
   });
 

@@ -4,7 +4,7 @@ import { type FakeModelServer, startFakeModelServer } from '../test/fake-model-s
 import { gql, register } from '../test/graphql-client';
 import { botId, finished, modelEnv, waitForJob } from '../test/jobs-client';
 import { startPrivateRedis } from '../test/private-redis';
-import { startServer, testEnv, uniqueName } from '../test/server-process';
+import { type ServerProcess, startServers, testEnv, uniqueName } from '../test/server-process';
 import { assertNothingLost, keepChatting, makePair, progressed, totals } from './chatters';
 
 const SEND = 'mutation($to: ID!, $body: String!) { sendMessage(toUserId: $to, body: $body) { id job { id } } }';
@@ -30,7 +30,7 @@ describe('an API process lost under load (two processes on one Redis)', () => {
 
   for (const how of ['SIGKILL', 'SIGTERM'] as const) {
     test(`${how}: clients move to the other process and catch up; nothing lost or stored twice`, async () => {
-      const [a, b] = await Promise.all([startServer(env), startServer(env)]);
+      const [a, b] = (await startServers([env, env])) as [ServerProcess, ServerProcess];
       // Everyone starts on A and falls back to B.
       const routes = { send: [a.url, b.url], listen: [a.url, b.url] };
       const pairs = await Promise.all(Array.from({ length: 8 }, (_, i) => makePair(routes, `${how}${i}`)));

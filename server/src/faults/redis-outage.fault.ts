@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { gql } from '../test/graphql-client';
 import { startPrivateRedis } from '../test/private-redis';
-import { readiness, type ServerProcess, startServer, testEnv } from '../test/server-process';
+import { readiness, type ServerProcess, startServers, testEnv } from '../test/server-process';
 import { pollUntil } from '../test/wait-for';
 import { assertNothingLost, keepChatting, makePair, progressed, totals } from './chatters';
 
@@ -18,7 +18,7 @@ describe('Redis stopped for 10 s while people chat (two API processes, Redis wit
   before(async () => {
     redis = await startPrivateRedis({ persist: false });
     const env = testEnv('redis', { REDIS_URL: redis.url, REDIS_PREFIX: 'outage' });
-    [a, b] = await Promise.all([startServer(env), startServer(env)]);
+    [a, b] = (await startServers([env, env])) as [ServerProcess, ServerProcess];
   });
   after(async () => {
     await Promise.all([a?.stop(), b?.stop()]);

@@ -1,7 +1,14 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { connect, gql, register, type Socket, type Subscription, subscribe, untilLive } from '../test/graphql-client';
-import { type ServerMode, type ServerProcess, startServer, testEnv, uniqueName } from '../test/server-process';
+import {
+  type ServerMode,
+  type ServerProcess,
+  startServer,
+  startServers,
+  testEnv,
+  uniqueName,
+} from '../test/server-process';
 
 const PRESENCE = 'subscription { presenceChanged { online at user { id username online lastSeenAt } } }';
 const CONTACTS = 'query($after: String) { contacts(after: $after, limit: 200) { id username online lastSeenAt } }';
@@ -114,7 +121,7 @@ for (const mode of ['redis', 'single-node'] as ServerMode[]) {
 
 describe('presence when an API process dies', () => {
   test('users connected to a SIGKILLed process go offline for the others, via the expiry in Redis', async () => {
-    const [doomed, survivor] = await Promise.all([startServer(), startServer()]);
+    const [doomed, survivor] = (await startServers([testEnv(), testEnv()])) as [ServerProcess, ServerProcess];
     try {
       const watcher = await register(survivor.url, uniqueName('watcher'));
       const alice = await register(survivor.url, uniqueName('alice'));

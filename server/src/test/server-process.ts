@@ -53,6 +53,16 @@ export function startServer(env: Record<string, string> = testEnv(), timeoutMs =
   return startProcess(mainJs, env, /"url":"(http:\/\/[^"]+)"/, timeoutMs);
 }
 
+/** Starts several servers at once; should one fail, the others are stopped before this throws (none outlives the test). */
+export async function startServers(envs: Record<string, string>[]): Promise<ServerProcess[]> {
+  const started = await Promise.allSettled(envs.map((env) => startServer(env)));
+  const failed = started.find((result): result is PromiseRejectedResult => result.status === 'rejected');
+  const servers = started.flatMap((result) => (result.status === 'fulfilled' ? [result.value] : []));
+  if (!failed) return servers;
+  await Promise.all(servers.map((server) => server.stop()));
+  throw failed.reason;
+}
+
 /** Starts a queue worker (server/dist/worker.js); it has no URL of its own. */
 export function startWorker(env: Record<string, string> = testEnv()): Promise<ServerProcess> {
   return startProcess(workerJs, env, /"msg":"worker is (running)"/);
