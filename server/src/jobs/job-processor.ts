@@ -67,15 +67,16 @@ export class JobProcessor {
       return;
     }
     const log = this.log.child({ jobId: job.id, requestId: job.requestId, attempt: run.attempt });
-    // Stored already; not awaited, so the model call starts at once (publishes on one connection keep their order).
-    this.jobs.publish(toJobDto(job)).catch((err) => log.warn({ err }, 'could not publish the ACTIVE state'));
     const timer = metrics.jobDuration.startTimer();
 
     let text = '';
+    let saved = '';
     let lastPublished = 0;
     let saving = Promise.resolve();
     /** Cancels the scheduled flush. */
     let pending: (() => void) | undefined;
+    /** The scheduled flush carries text (not only the ACTIVE state). */
+    let pendingText = false;
     let inFlight = false;
     let behind = false;
     // Saved, then published, in order: a subscriber that arrives after a publish reads at least that text in
@@ -87,7 +88,9 @@ export class JobProcessor {
         do {
           behind = false;
           const snapshot = text;
-          await saveText(this.pool, job.id, snapshot);
+          // The claim stored the empty text already.
+          if (snapshot !== saved) await saveText(this.pool, job.id, snapshot);
+          saved = snapshot;
           await this.jobs.publish({
             ...toJobDto(job),
             state: 'ACTIVE',
@@ -104,13 +107,19 @@ export class JobProcessor {
     };
     const flush = () => {
       pending = undefined;
+      pendingText = false;
       lastPublished = Date.now();
       if (inFlight) behind = true;
       else saving = pump();
     };
+    // ACTIVE goes out with the first text, or alone once STREAM_THROTTLE_MS passed without any: the whole answer
+    // of a fast model is then one event (its final state), not two.
+    pending = later(flush, this.config.STREAM_THROTTLE_MS);
     const onDelta = (delta: string) => {
       text += delta;
-      if (pending) return;
+      if (pendingText) return;
+      pending?.();
+      pendingText = true;
       pending = later(flush, this.config.STREAM_THROTTLE_MS - (Date.now() - lastPublished));
     };
 
