@@ -10,6 +10,7 @@ import { metrics } from '../metrics/registry';
 import { WsOperations } from '../metrics/ws-operations';
 import type { Services } from '../services';
 import type { ParticipantViewer } from '../study/participant-tokens';
+import { coalesceSends } from './coalesced-sends';
 import { authenticate, createContext } from './context-factory';
 import { DocumentCache } from './document-cache';
 import { createFormatError } from './format-error';
@@ -48,6 +49,7 @@ export async function attachWebSocket(
 
   const operations = new WsOperations(log);
   wss.on('connection', (socket) => {
+    coalesceSends(socket);
     metrics.wsConnections.inc();
     socket.once('close', () => metrics.wsConnections.dec());
   });
