@@ -75,8 +75,8 @@ export class JobAdmission {
     // A user's count, quota facts and insert are one statement (participants' calls are admitted elsewhere).
     const job =
       owner.kind === 'user'
-        ? await withinRate(this.chatRate, ownerKey(owner), (checkRate) =>
-            admitUserJob(this.pool, this.config, { ...row, userId: owner.userId }, checkRate),
+        ? await withinRate(this.chatRate, ownerKey(owner), (checkRate, granted) =>
+            admitUserJob(this.pool, this.config, { ...row, userId: owner.userId }, checkRate, granted),
           )
         : await this.admit(owner, (tx) => insertJob(tx, row));
     return this.enqueue(job);

@@ -90,3 +90,30 @@ for (const mode of ['single-node', 'redis'] as ServerMode[]) {
     });
   });
 }
+
+describe('a per-user quota without any role quota (redis)', () => {
+  let fake: FakeModelServer;
+  let server: ServerProcess;
+  let admin: string;
+  before(async () => {
+    fake = await startFakeModelServer();
+    // No CHAT_QUOTAS: calls are admitted in one round trip unless the user has an override.
+    const env = modelEnv(fake, { CHAT_MAX_CONCURRENT: '100', CHAT_RATE_PER_MINUTE: '1000' });
+    server = await startServer(testEnv('redis', env));
+    admin = await newAdmin(server.url);
+  });
+  after(async () => {
+    await server.stop();
+    await fake.close();
+  });
+
+  test('an override set by an admin holds under 30 concurrent calls; other users stay unlimited', async () => {
+    const user = await register(server.url, uniqueName('o'));
+    const other = await register(server.url, uniqueName('free'));
+    assert.equal((await gql(server.url, SET, { id: user.user.id, r: 4 }, admin)).data?.setChatQuota.requestsPerDay, 4);
+    const [limited, free] = await Promise.all([burst(server.url, user.token, 30), burst(server.url, other.token, 30)]);
+    assert.equal(limited.filter((r) => r.data?.submitChat).length, 4);
+    assert.ok(limited.filter((r) => !r.data?.submitChat).every(refusedByQuota), JSON.stringify(limited[29]?.errors));
+    assert.equal(free.filter((r) => r.data?.submitChat).length, 30, JSON.stringify(free.find((r) => r.errors)));
+  });
+});
