@@ -10,6 +10,8 @@ export interface JobRun {
   attempt: number;
   maxAttempts: number;
   signal: AbortSignal;
+  /** What the job's model call needs, when the API sent it along with the id (jobs/queued-call.ts). */
+  call?: unknown;
 }
 
 export type JobProcessor = (run: JobRun) => Promise<void>;
@@ -25,7 +27,8 @@ export interface RetryPolicy {
  * Postgres; the queue only decides who runs what, when.
  */
 export interface JobQueue {
-  enqueue(jobId: string): Promise<void>;
+  /** `call`: small, JSON-safe facts the worker may start the job's work from before it reads the row. */
+  enqueue(jobId: string, call?: unknown): Promise<void>;
   /** Drops a job that has not started; harmless when it has. */
   remove(jobId: string): Promise<void>;
   /** Aborts the job if this process is running it. */
@@ -41,7 +44,8 @@ export interface JobQueue {
   close(graceMs?: number): Promise<void>;
 }
 
-const within = (promise: Promise<unknown>, ms: number) =>
+/** Whether `promise` settles within `ms` (it is not stopped either way). */
+export const within = (promise: Promise<unknown>, ms: number) =>
   Promise.race([
     promise.then(() => true),
     new Promise<boolean>((resolve) => setTimeout(() => resolve(false), ms).unref()),
@@ -63,18 +67,14 @@ export class BullMqQueue implements JobQueue {
     this.queue.on('error', (err) => log.warn({ err }, 'queue error'));
   }
 
-  async enqueue(jobId: string) {
-    await this.queue.add(
-      'chat',
-      {},
-      {
-        jobId,
-        attempts: this.retry.attempts,
-        backoff: { type: 'exponential', delay: this.retry.backoffMs },
-        removeOnComplete: { age: this.resultTtlSeconds },
-        removeOnFail: { age: this.resultTtlSeconds },
-      },
-    );
+  async enqueue(jobId: string, call?: unknown) {
+    await this.queue.add('chat', call === undefined ? {} : { call }, {
+      jobId,
+      attempts: this.retry.attempts,
+      backoff: { type: 'exponential', delay: this.retry.backoffMs },
+      removeOnComplete: { age: this.resultTtlSeconds },
+      removeOnFail: { age: this.resultTtlSeconds },
+    });
   }
 
   async remove(jobId: string) {
@@ -95,6 +95,7 @@ export class BullMqQueue implements JobQueue {
             attempt: job.attemptsStarted,
             maxAttempts: job.opts.attempts ?? 1,
             signal: signal ?? new AbortController().signal,
+            call: (job.data as { call?: unknown } | undefined)?.call,
           });
         } catch (error) {
           if (error instanceof PermanentJobError) throw new UnrecoverableError(error.message);
@@ -130,86 +131,5 @@ export class BullMqQueue implements JobQueue {
       }
     }
     await this.queue.close();
-  }
-}
-
-/** Single-node mode: the same retries and backoff, in this process. */
-export class InProcessQueue implements JobQueue {
-  private processor: JobProcessor | undefined;
-  private concurrency = 1;
-  private readonly waiting: { jobId: string; attempt: number }[] = [];
-  private readonly running = new Map<string, AbortController>();
-  private readonly runs = new Set<Promise<void>>();
-  private readonly timers = new Set<NodeJS.Timeout>();
-  private closed = false;
-
-  constructor(
-    private readonly retry: RetryPolicy,
-    private readonly log: Logger,
-  ) {}
-
-  async enqueue(jobId: string) {
-    this.waiting.push({ jobId, attempt: 1 });
-    this.pump();
-  }
-
-  async remove(jobId: string) {
-    const index = this.waiting.findIndex((w) => w.jobId === jobId);
-    if (index >= 0) this.waiting.splice(index, 1);
-  }
-
-  abortLocal(jobId: string) {
-    this.running.get(jobId)?.abort();
-  }
-
-  startWorker(processor: JobProcessor, concurrency: number) {
-    this.processor = processor;
-    this.concurrency = concurrency;
-    this.pump();
-  }
-
-  async depth() {
-    return { waiting: this.waiting.length + this.timers.size, active: this.running.size };
-  }
-
-  async close(graceMs = 10_000) {
-    // Not aborted: an abort means "canceled by its owner". What does not finish in time is resumed at the next start.
-    this.closed = true;
-    for (const timer of this.timers) clearTimeout(timer);
-    if (!(await within(Promise.all(this.runs), graceMs)))
-      this.log.warn('jobs still running at shutdown: they resume at the next start');
-  }
-
-  private pump() {
-    while (!this.closed && this.processor && this.running.size < this.concurrency && this.waiting.length) {
-      const next = this.waiting.shift();
-      if (!next) continue;
-      const run = this.run(this.processor, next.jobId, next.attempt);
-      this.runs.add(run);
-      void run.finally(() => this.runs.delete(run));
-    }
-  }
-
-  private async run(processor: JobProcessor, jobId: string, attempt: number) {
-    const controller = new AbortController();
-    this.running.set(jobId, controller);
-    try {
-      await processor({ jobId, attempt, maxAttempts: this.retry.attempts, signal: controller.signal });
-    } catch (error) {
-      if (!(error instanceof PermanentJobError) && attempt < this.retry.attempts && !this.closed) {
-        const delay = this.retry.backoffMs * 2 ** (attempt - 1);
-        const timer = setTimeout(() => {
-          this.timers.delete(timer);
-          this.waiting.push({ jobId, attempt: attempt + 1 });
-          this.pump();
-        }, delay);
-        this.timers.add(timer);
-      } else {
-        this.log.debug({ jobId, err: error }, 'job failed for good');
-      }
-    } finally {
-      this.running.delete(jobId);
-      this.pump();
-    }
   }
 }

@@ -10,6 +10,7 @@ import { checkOpenAndQuota } from './admission';
 import { type ChatJobDto, toJobDto } from './chat-job.dto';
 import { insertJob } from './insert-job';
 import { type JobOwner, ownerKey, ownerWhere } from './job-owner';
+import { queuedCall } from './queued-call';
 import { withinRate } from './rate-gate';
 import type { StoredChatInput } from './submit-validation';
 import { admitUserJob } from './user-admission';
@@ -85,7 +86,7 @@ export class JobAdmission {
   /** Queues a job whose row is written; should the queue be down, the job fails (QUEUE_UNAVAILABLE) and this throws. */
   async enqueue(job: ChatJob): Promise<ChatJobDto> {
     try {
-      await this.queue.enqueue(job.id);
+      await this.queue.enqueue(job.id, queuedCall(job));
     } catch (error) {
       this.log.error({ err: error, jobId: job.id }, 'could not queue a job');
       await this.db.chatJob.update({

@@ -17,24 +17,13 @@ import { finishWithReply, type JobOutcome } from './finish-with-reply';
 import { claimJob, saveText } from './job-sql';
 import type { JobsService } from './jobs.service';
 import { prepareCall } from './prepare-call';
+import { jobFromQueue } from './queued-call';
+import { StreamedText } from './streamed-text';
 
 function countTokens(usage: unknown) {
   const { prompt_tokens: prompt, completion_tokens: completion } = (usage ?? {}) as Record<string, unknown>;
   if (typeof prompt === 'number' && prompt > 0) metrics.modelTokens.inc({ kind: 'prompt' }, prompt);
   if (typeof completion === 'number' && completion > 0) metrics.modelTokens.inc({ kind: 'completion' }, completion);
-}
-
-/**
- * Runs `fn` in `ms`, or when due at the end of this turn of the event loop: deltas that arrive together (a fast
- * model's whole answer) then go out as one save and publish, or none when the answer ends in the same turn.
- */
-function later(fn: () => void, ms: number): () => void {
-  if (ms > 0) {
-    const timer = setTimeout(fn, ms);
-    return () => clearTimeout(timer);
-  }
-  const immediate = setImmediate(fn);
-  return () => clearImmediate(immediate);
 }
 
 /**
@@ -58,9 +47,19 @@ export class JobProcessor {
   }
 
   readonly process = async (run: JobRun): Promise<void> => {
+    const stream = new StreamedText(this.config.STREAM_THROTTLE_MS, this.log);
+    const stopped = new AbortController();
+    const signal = AbortSignal.any([run.signal, stopped.signal]);
+    const sent: { turnIds?: string[] } = {};
+    // The call starts from what the queue carried, while the row is claimed; nothing of it is saved or published
+    // before the claim succeeds.
+    const queued = jobFromQueue(run.jobId, run.call);
+    const early = queued && this.call(queued, stream, signal, sent);
+    early?.catch(() => undefined); // awaited below, or dropped with the claim
     // Claimed and read in one statement (UPDATE ... RETURNING); only a job that is gone or finished needs a read.
     const job = await claimJob(this.pool, run.jobId, run.attempt);
     if (!job) {
+      stopped.abort();
       const gone = await this.db.chatJob.findUnique({ where: { id: run.jobId } });
       // E.g. canceled while its first worker was dying: make sure subscribers hear the end.
       if (gone && isFinished(gone.state)) await this.jobs.publish(toJobDto(gone));
@@ -68,84 +67,24 @@ export class JobProcessor {
     }
     const log = this.log.child({ jobId: job.id, requestId: job.requestId, attempt: run.attempt });
     const timer = metrics.jobDuration.startTimer();
+    stream.start({
+      save: (text) => saveText(this.pool, job.id, text),
+      publish: (text) =>
+        this.jobs.publish({ ...toJobDto(job), state: 'ACTIVE', attempts: run.attempt, text, error: null }),
+    });
 
-    let text = '';
-    let saved = '';
-    let lastPublished = 0;
-    let saving = Promise.resolve();
-    /** Cancels the scheduled flush. */
-    let pending: (() => void) | undefined;
-    /** The scheduled flush carries text (not only the ACTIVE state). */
-    let pendingText = false;
-    let inFlight = false;
-    let behind = false;
-    // Saved, then published, in order: a subscriber that arrives after a publish reads at least that text in
-    // its first event (jobStatus too), and one that arrived before receives the publish. While one save is
-    // under way, the next flushes fold into one save of the latest text.
-    const pump = async () => {
-      inFlight = true;
-      try {
-        do {
-          behind = false;
-          const snapshot = text;
-          // The claim stored the empty text already.
-          if (snapshot !== saved) await saveText(this.pool, job.id, snapshot);
-          saved = snapshot;
-          await this.jobs.publish({
-            ...toJobDto(job),
-            state: 'ACTIVE',
-            attempts: run.attempt,
-            text: snapshot,
-            error: null,
-          });
-        } while (behind);
-      } catch (err) {
-        log.warn({ err }, 'could not save or publish the text so far');
-      } finally {
-        inFlight = false;
-      }
-    };
-    const flush = () => {
-      pending = undefined;
-      pendingText = false;
-      lastPublished = Date.now();
-      if (inFlight) behind = true;
-      else saving = pump();
-    };
-    // ACTIVE goes out with the first text, or alone once STREAM_THROTTLE_MS passed without any: the whole answer
-    // of a fast model is then one event (its final state), not two.
-    pending = later(flush, this.config.STREAM_THROTTLE_MS);
-    const onDelta = (delta: string) => {
-      text += delta;
-      if (pendingText) return;
-      pending?.();
-      pendingText = true;
-      pending = later(flush, this.config.STREAM_THROTTLE_MS - (Date.now() - lastPublished));
-    };
-
-    let sentTurnIds: string[] | undefined;
     try {
-      const prepared = await prepareCall(this.db, this.bots, this.config, job);
-      sentTurnIds = prepared.sentTurnIds;
-      const result = await callModel(prepared.bot, {
-        turns: prepared.turns,
-        model: job.model,
-        maxTokens: prepared.maxTokens,
-        temperature: prepared.temperature,
-        signal: run.signal,
-        timeoutMs: this.config.MODEL_TIMEOUT_SECONDS * 1000,
-        onDelta,
-        user: prepared.user,
-      });
-      pending?.();
-      await saving;
+      const result = await (early ?? this.call(job, stream, signal, sent));
+      await stream.stop();
+      const sentTurnIds = sent.turnIds;
       await this.finish(job, { state: 'COMPLETED', text: result.text, usage: result.usage, sentTurnIds });
       timer({ outcome: 'completed' });
       countTokens(result.usage);
       log.info({ chars: result.text.length }, 'job completed');
     } catch (error) {
-      pending?.();
-      await saving;
+      await stream.stop();
+      const { text } = stream;
+      const sentTurnIds = sent.turnIds;
       if (run.signal.aborted) {
         // Canceled by its owner: keep what was said so far as the bot's (partial) reply.
         await this.finish(job, { state: 'CANCELED', text, sentTurnIds });
@@ -171,6 +110,22 @@ export class JobProcessor {
       throw failure;
     }
   };
+
+  /** Prepares and makes the job's model call, its deltas into `stream`; `sent` gets the study turns it sends. */
+  private async call(job: ChatJob, stream: StreamedText, signal: AbortSignal, sent: { turnIds?: string[] }) {
+    const prepared = await prepareCall(this.db, this.bots, this.config, job);
+    sent.turnIds = prepared.sentTurnIds;
+    return callModel(prepared.bot, {
+      turns: prepared.turns,
+      model: job.model,
+      maxTokens: prepared.maxTokens,
+      temperature: prepared.temperature,
+      signal,
+      timeoutMs: this.config.MODEL_TIMEOUT_SECONDS * 1000,
+      onDelta: stream.add,
+      user: prepared.user,
+    });
+  }
 
   /** Records the outcome once; a bot's reply (full or partial) is stored as its message in the same transaction. */
   private async finish(job: ChatJob, outcome: JobOutcome) {
