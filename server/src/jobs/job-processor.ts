@@ -47,7 +47,7 @@ export class JobProcessor {
   }
 
   readonly process = async (run: JobRun): Promise<void> => {
-    const stream = new StreamedText(this.config.STREAM_THROTTLE_MS, this.log);
+    const stream = new StreamedText(this.config.STREAM_THROTTLE_MS);
     const stopped = new AbortController();
     const signal = AbortSignal.any([run.signal, stopped.signal]);
     const sent: { turnIds?: string[] } = {};
@@ -67,11 +67,14 @@ export class JobProcessor {
     }
     const log = this.log.child({ jobId: job.id, requestId: job.requestId, attempt: run.attempt });
     const timer = metrics.jobDuration.startTimer();
-    stream.start({
-      save: (text) => saveText(this.pool, job.id, text),
-      publish: (text) =>
-        this.jobs.publish({ ...toJobDto(job), state: 'ACTIVE', attempts: run.attempt, text, error: null }),
-    });
+    stream.start(
+      {
+        save: (text) => saveText(this.pool, job.id, text),
+        publish: (text) =>
+          this.jobs.publish({ ...toJobDto(job), state: 'ACTIVE', attempts: run.attempt, text, error: null }),
+      },
+      log,
+    );
 
     try {
       const result = await (early ?? this.call(job, stream, signal, sent));

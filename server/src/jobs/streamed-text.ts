@@ -30,6 +30,8 @@ export interface TextSink {
 export class StreamedText {
   text = '';
   private sink: TextSink | undefined;
+  private log: Logger | undefined;
+  /** The claim stored the empty text. */
   private saved = '';
   private lastPublished = 0;
   private saving = Promise.resolve();
@@ -40,20 +42,17 @@ export class StreamedText {
   private inFlight = false;
   private behind = false;
 
-  constructor(
-    private readonly throttleMs: number,
-    private readonly log: Logger,
-  ) {}
+  constructor(private readonly throttleMs: number) {}
 
   readonly add = (delta: string) => {
     this.text += delta;
     if (this.sink) this.scheduleText();
   };
 
-  /** From now on the text goes out. `saved`: the text the row holds already (the claim stored it empty). */
-  start(sink: TextSink, saved = '') {
+  /** From now on (the job is claimed) the text goes out; `log` is the job's, for a failed save or publish. */
+  start(sink: TextSink, log: Logger) {
     this.sink = sink;
-    this.saved = saved;
+    this.log = log;
     if (this.text) this.scheduleText();
     else this.pending = later(this.flush, this.throttleMs);
   }
@@ -94,7 +93,7 @@ export class StreamedText {
         await sink.publish(snapshot);
       } while (this.behind);
     } catch (err) {
-      this.log.warn({ err }, 'could not save or publish the text so far');
+      this.log?.warn({ err }, 'could not save or publish the text so far');
     } finally {
       this.inFlight = false;
     }
