@@ -200,6 +200,13 @@ export function progressed(pairs: ChatPair[], n: number) {
   return pollUntil(async () => (pairs.every((p, i) => p.acked.length >= (marks[i] ?? 0) + n) ? true : undefined));
 }
 
+/** Waits until every receiver has reconnected at least once, or fails with the totals so far. */
+export async function reconnected(pairs: ChatPair[], ms = 20_000) {
+  await pollUntil(async () => (pairs.every((p) => p.reconnects >= 1) ? true : undefined), ms).catch(() =>
+    assert.fail(`not every receiver reconnected: ${JSON.stringify(totals(pairs))}`),
+  );
+}
+
 export const totals = (pairs: ChatPair[]) => ({
   acked: pairs.reduce((n, p) => n + p.acked.length, 0),
   reconnects: pairs.reduce((n, p) => n + p.reconnects, 0),

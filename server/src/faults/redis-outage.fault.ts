@@ -4,7 +4,7 @@ import { gql } from '../test/graphql-client';
 import { startPrivateRedis } from '../test/private-redis';
 import { readiness, type ServerProcess, startServers, testEnv } from '../test/server-process';
 import { pollUntil } from '../test/wait-for';
-import { assertNothingLost, keepChatting, makePair, progressed, totals } from './chatters';
+import { assertNothingLost, keepChatting, reconnected, makePair, progressed, totals } from './chatters';
 
 const OUTAGE_MS = 10_000;
 
@@ -52,9 +52,7 @@ describe('Redis stopped for 10 s while people chat (two API processes, Redis wit
     // What was published while B's subscriber was away never reached it: once its subscriber connection is
     // back (it may come a moment after the command connection /readyz checks), B asks its clients to
     // reconnect and catch up.
-    await pollUntil(async () => (pairs.every((p) => p.reconnects >= 1) ? true : undefined), 20_000).catch(() =>
-      assert.fail(`not every receiver reconnected: ${JSON.stringify(totals(pairs))}`),
-    );
+    await reconnected(pairs);
     await assertNothingLost(pairs);
     // Subscriptions work again: a new message arrives live.
     const [pair] = pairs;
