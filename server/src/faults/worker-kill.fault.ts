@@ -5,6 +5,7 @@ import { gql, register } from '../test/graphql-client';
 import { botId, finished, modelEnv, waitForJob } from '../test/jobs-client';
 import { startPrivateRedis } from '../test/private-redis';
 import { type ServerProcess, startServer, startWorker, testEnv, uniqueName } from '../test/server-process';
+import { waitFor } from '../test/wait-for';
 
 const SEND = 'mutation($to: ID!, $body: String!) { sendMessage(toUserId: $to, body: $body) { id job { id state } } }';
 const HISTORY = 'query($with: ID!) { conversation(withUserId: $with) { messages { id body from { username } } } }';
@@ -42,7 +43,9 @@ describe('a worker lost mid-stream', () => {
       assert.equal(done.state, 'COMPLETED');
       assert.equal(done.text.split(' ').filter(Boolean).length, 60);
       assert.ok(done.attempts >= 2, `attempts ${done.attempts}`);
-      assert.match(rescuer.output(), /"msg":"job completed"/);
+      // Logged after the job's outcome is stored and published: the line may reach us a moment after.
+      const output = rescuer.output;
+      await waitFor(() => (/"msg":"job completed"/.test(output()) ? true : undefined));
       const history = (await gql(api.url, HISTORY, { with: bot }, user.token)).data?.conversation.messages;
       assert.equal(history.filter((m: { from: { username: string } }) => m.from.username === 'ChatGPT').length, 1);
     } finally {

@@ -4,6 +4,7 @@ import { type FakeModelServer, startFakeModelServer } from '../test/fake-model-s
 import { register } from '../test/graphql-client';
 import { finished, modelEnv, submitChat, waitForJob } from '../test/jobs-client';
 import { startServer, startWorker, testEnv, uniqueName } from '../test/server-process';
+import { waitFor } from '../test/wait-for';
 
 describe('separate worker processes on BullMQ', () => {
   let fake: FakeModelServer;
@@ -36,7 +37,10 @@ describe('separate worker processes on BullMQ', () => {
         done.map((j) => j.text),
         ids.map((_, i) => `Echo: job ${i} [turns: 1]`),
       );
-      const ran = workers.map((w) => (w.output().match(/"msg":"job completed"/g) ?? []).length);
+      // Each worker logs a job after storing and publishing it: the lines may reach us a moment later.
+      const runs = () => workers.map((w) => (w.output().match(/"msg":"job completed"/g) ?? []).length);
+      await waitFor(() => (runs().reduce((a, b) => a + b) >= 8 ? true : undefined)).catch(() => undefined);
+      const ran = runs();
       assert.equal(ran[0]! + ran[1]!, 8, `runs per worker: ${ran}`);
     } finally {
       await Promise.all([api.stop(), ...workers.map((w) => w.stop())]);

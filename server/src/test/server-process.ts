@@ -81,6 +81,12 @@ async function startProcess(
   );
   const child = spawn(process.execPath, [script], { env: { ...base, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
+  // 'close' comes after 'exit' once stdout and stderr are drained: what the process wrote before it ended is in
+  // output() by then.
+  const closed = once(child, 'close').then(
+    () => undefined,
+    () => undefined,
+  );
   child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
   child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
   const url = await new Promise<string>((resolve, reject) => {
@@ -101,10 +107,6 @@ async function startProcess(
       reject(new Error(`server exited with ${code}:\n${output}`));
     });
   });
-  const exited = () =>
-    child.exitCode !== null || child.signalCode !== null
-      ? Promise.resolve()
-      : once(child, 'exit').then(() => undefined);
   return {
     url,
     wsUrl: `${url.replace(/^http/, 'ws')}/graphql`,
@@ -112,11 +114,11 @@ async function startProcess(
     output: () => output,
     async stop() {
       child.kill('SIGTERM');
-      await exited();
+      await closed;
     },
     async kill() {
       child.kill('SIGKILL');
-      await exited();
+      await closed;
     },
   };
 }
