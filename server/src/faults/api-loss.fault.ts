@@ -5,7 +5,8 @@ import { gql, register } from '../test/graphql-client';
 import { botId, finished, modelEnv, waitForJob } from '../test/jobs-client';
 import { startPrivateRedis } from '../test/private-redis';
 import { type ServerProcess, startServers, testEnv, uniqueName } from '../test/server-process';
-import { assertNothingLost, keepChatting, makePair, progressed, reconnected } from './chatters';
+import { assertNothingLost, progressed, reconnected } from './chat-checks';
+import { keepChatting, makePair } from './chatters';
 
 const SEND = 'mutation($to: ID!, $body: String!) { sendMessage(toUserId: $to, body: $body) { id job { id } } }';
 const HISTORY = 'query($with: ID!) { conversation(withUserId: $with) { messages { from { id } } } }';

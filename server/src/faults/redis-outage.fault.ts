@@ -4,7 +4,8 @@ import { gql } from '../test/graphql-client';
 import { startPrivateRedis } from '../test/private-redis';
 import { readiness, type ServerProcess, startServers, testEnv } from '../test/server-process';
 import { pollUntil } from '../test/wait-for';
-import { assertNothingLost, keepChatting, makePair, progressed, reconnected, totals } from './chatters';
+import { assertNothingLost, progressed, reconnected, totals } from './chat-checks';
+import { keepChatting, makePair } from './chatters';
 
 const OUTAGE_MS = 10_000;
 
