@@ -21,6 +21,7 @@ const schema = z
     HOST: z.string().min(1).default('0.0.0.0'),
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
     DATABASE_URL: optionalUrl(['postgres://', 'postgresql://']),
+    DATABASE_POOL_SIZE: int(1, 1000).default(10),
     DATA_DIR: z.string().min(1).default(path.join(repoRoot, '.data')),
     EMBEDDED_PG_PORT: int(1, 65535).default(54329),
     REDIS_URL: optionalUrl(['redis://', 'rediss://']),

@@ -21,6 +21,7 @@ import { JobProcessor } from './jobs/job-processor';
 import { JobsService } from './jobs/jobs.service';
 import { JOB_CANCEL_TOPIC } from './jobs/jobs.topics';
 import type { Logger } from './logger';
+import { registerDbPool } from './metrics/registry';
 import { ConnectionRegistry } from './presence/connections';
 import { MemoryPresenceStore } from './presence/memory-presence-store';
 import { PresenceService } from './presence/presence.service';
@@ -82,7 +83,8 @@ export async function createServices(config: Config, log: Logger, roles: Roles):
   const { url, embedded } = await openDatabase(config, log);
   const applied = await applyMigrations(url);
   if (applied.length) log.info({ migrations: applied }, 'applied database migrations');
-  const db = createDb(url);
+  const db = createDb(url, config.DATABASE_POOL_SIZE);
+  registerDbPool(poolOf(db));
   if (config.SEED_DEMO_USERS ?? embedded !== null) await seedUsers(db, config.SEED_USERS_FILE, log);
 
   const redis = config.REDIS_URL

@@ -21,7 +21,7 @@ async function main() {
       'DATABASE_URL is not set (the embedded database: postgresql://parley:parley@127.0.0.1:54329/parley).',
     );
   const log = createLogger('warn');
-  const db = createDb(config.DATABASE_URL);
+  const db = createDb(config.DATABASE_URL, config.DATABASE_POOL_SIZE);
   const pubsub = createPubSub(config.REDIS_URL, config.REDIS_PREFIX, log);
   try {
     // username is citext: any case finds the account.

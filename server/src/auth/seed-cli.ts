@@ -8,7 +8,7 @@ async function main() {
   const config = loadConfig();
   if (!config.DATABASE_URL)
     throw new Error('DATABASE_URL is not set (the embedded database seeds itself on `npm start`).');
-  const db = createDb(config.DATABASE_URL);
+  const db = createDb(config.DATABASE_URL, config.DATABASE_POOL_SIZE);
   try {
     const created = await seedUsers(db, config.SEED_USERS_FILE, createLogger('warn'));
     console.log(`Seeded ${created} user(s) from ${config.SEED_USERS_FILE}.`);

@@ -6,8 +6,16 @@ export type Db = PrismaClient;
 
 const pools = new WeakMap<Db, pg.Pool>();
 
-export function createDb(databaseUrl: string): Db {
-  const pool = new pg.Pool({ connectionString: databaseUrl, max: 20 });
+/**
+ * `poolSize`: at most this many connections (DATABASE_POOL_SIZE). Each carries the process's pid in its
+ * application_name, so pg_stat_activity tells which process holds which connection.
+ */
+export function createDb(databaseUrl: string, poolSize: number): Db {
+  const pool = new pg.Pool({
+    connectionString: databaseUrl,
+    max: poolSize,
+    application_name: `parley:${process.pid}`,
+  });
   // Prisma ends the pool on $disconnect, as it would its own.
   const db = new PrismaClient({ adapter: new PrismaPg(pool, { disposeExternalPool: true }) });
   pools.set(db, pool);

@@ -80,6 +80,30 @@ export function registerQueueDepth(read: () => Promise<{ waiting: number; active
   });
 }
 
+/** The process's PostgreSQL pool (pg's counters): connections by state, and statements waiting for one. */
+export function registerDbPool(pool: { totalCount: number; idleCount: number; waitingCount: number }) {
+  registry.removeSingleMetric('parley_db_connections');
+  registry.removeSingleMetric('parley_db_waiting_statements');
+  new Gauge({
+    name: 'parley_db_connections',
+    help: 'Connections of this process to PostgreSQL, by state (at most DATABASE_POOL_SIZE)',
+    labelNames: ['state'] as const,
+    registers: [registry],
+    collect() {
+      this.set({ state: 'busy' }, pool.totalCount - pool.idleCount);
+      this.set({ state: 'idle' }, pool.idleCount);
+    },
+  });
+  new Gauge({
+    name: 'parley_db_waiting_statements',
+    help: 'Statements of this process waiting for a free PostgreSQL connection',
+    registers: [registry],
+    collect() {
+      this.set(pool.waitingCount);
+    },
+  });
+}
+
 const NAME = /^[A-Za-z_][A-Za-z0-9_]{0,63}$/;
 const MAX_NAMES = 200;
 const seenNames = new Set<string>();

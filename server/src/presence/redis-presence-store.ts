@@ -58,18 +58,7 @@ export class RedisPresenceStore implements PresenceStore {
   }
 
   async connect(info: ConnectionInfo, expiresAt: number) {
-    const result = await this.redis.eval(
-      CONNECT,
-      3,
-      this.expiryKey,
-      this.userPrefix + info.userId,
-      this.infoKey,
-      `${info.userId}|${info.connId}`,
-      info.connId,
-      expiresAt,
-      Date.now(),
-      JSON.stringify(info),
-    );
+    const result = await this.redis.eval(CONNECT, ...this.connectArgs(info, expiresAt, Date.now()));
     return result === 1;
   }
 
@@ -90,20 +79,23 @@ export class RedisPresenceStore implements PresenceStore {
   private async refreshPipeline(infos: readonly ConnectionInfo[], expiresAt: number) {
     const now = Date.now();
     const pipeline = this.redis.pipeline();
-    for (const info of infos)
-      pipeline.evalsha(
-        CONNECT_SHA,
-        3,
-        this.expiryKey,
-        this.userPrefix + info.userId,
-        this.infoKey,
-        `${info.userId}|${info.connId}`,
-        info.connId,
-        expiresAt,
-        now,
-        JSON.stringify(info),
-      );
+    for (const info of infos) pipeline.evalsha(CONNECT_SHA, ...this.connectArgs(info, expiresAt, now));
     return ((await pipeline.exec()) ?? []) as [Error | null, unknown][];
+  }
+
+  /** The CONNECT script's key count, keys and arguments for one connection. */
+  private connectArgs(info: ConnectionInfo, expiresAt: number, now: number) {
+    return [
+      3,
+      this.expiryKey,
+      this.userPrefix + info.userId,
+      this.infoKey,
+      `${info.userId}|${info.connId}`,
+      info.connId,
+      expiresAt,
+      now,
+      JSON.stringify(info),
+    ] as const;
   }
 
   async disconnect(userId: string, connId: string) {

@@ -22,7 +22,7 @@ async function main() {
     values.study,
   );
   if (!study) throw new Error(`There is no study ${values.study} in ${config.STUDIES_DIR}.`);
-  const db = createDb(config.DATABASE_URL);
+  const db = createDb(config.DATABASE_URL, config.DATABASE_POOL_SIZE);
   try {
     const text = formatRows(await exportRows(db, study), format);
     if (values.out) {

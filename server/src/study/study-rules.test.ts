@@ -280,7 +280,7 @@ describe('study rules', () => {
     const saved = (await save(passing, checks.slug)).data?.saveParticipation;
     assert.deepEqual([saved.saved, saved.score, saved.scoreTotal, saved.completionCode], [true, 1, 1, 'RULES1']);
 
-    const db = createDb(process.env.TEST_DATABASE_URL as string);
+    const db = createDb(process.env.TEST_DATABASE_URL as string, 2);
     try {
       const study = StudyCatalog.load(dir, {}).get(checks.slug);
       assert.ok(study);
